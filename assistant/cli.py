@@ -1,0 +1,241 @@
+"""The `newsdesk` command line. The only module that imports click."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from assistant.errors import AssistantError
+from assistant.service import Assistant
+from assistant.types import Answer, Filters
+from index.types import Hit
+
+
+def _emit_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """Print assistant errors as one readable line and exit 1, never a traceback."""
+    try:
+        yield
+    except AssistantError as e:
+        raise click.ClickException(str(e)) from e
+
+
+def _filters(outlet: tuple[str, ...], since: date | None, until: date | None) -> Filters:
+    try:
+        return Filters(outlets=outlet, since=since, until=until)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--since/--until") from e
+
+
+def _filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option(
+        "--until", type=click.DateTime(["%Y-%m-%d"]), help="Published on or before (YYYY-MM-DD)."
+    )(func)
+    func = click.option(
+        "--since", type=click.DateTime(["%Y-%m-%d"]), help="Published on or after (YYYY-MM-DD)."
+    )(func)
+    return click.option(
+        "--outlet", multiple=True, help="Only this outlet (repeat for several), e.g. cnn.com."
+    )(func)
+
+
+@click.group()
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="NEWSDESK_HOME",
+    help="Index directory [env NEWSDESK_HOME; default: per-user data dir].",
+)
+@click.version_option(package_name="newsdesk")
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None) -> None:
+    """newsdesk: load news articles, then ask questions answered with cited passages."""
+    ctx.obj = Assistant(home=home)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def ingest(assistant: Assistant, inputs: tuple[str, ...], as_json: bool) -> None:
+    """Add articles from files, folders, globs, URLs or RSS/Atom feeds.
+
+    Formats: .txt/.md (front matter optional), .html, .pdf, .json/.jsonl article dumps and
+    RealTimeQA *_gcs.jsonl. Re-running is safe: unchanged articles are skipped.
+
+    Example: newsdesk ingest ~/articles/ https://example.com/feed.xml
+    """
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def progress(kind: str, n: int) -> None:
+        if kind not in bars:
+            position, unit = {"inputs": (0, "input"), "articles": (1, "article"), "passages": (2, "passage")}[kind]
+            bars[kind] = tqdm(
+                desc=f"{kind:>8}", unit=unit, position=position, file=sys.stderr, dynamic_ncols=True,
+                disable=as_json or None, leave=True,
+            )  # fmt: skip
+        bars[kind].update(n)
+
+    with _errors():
+        try:
+            report = assistant.ingest(list(inputs), progress=progress)
+        finally:
+            for bar in bars.values():
+                bar.close()
+    if as_json:
+        _emit_json(
+            {
+                "ok": report.ok,
+                "added": report.added,
+                "updated": report.updated,
+                "unchanged": report.unchanged,
+                "duplicates": report.duplicates,
+                "failed": report.failed,
+                "passages": report.passages,
+                "seconds": round(report.seconds, 2),
+                "ignored": report.ignored,
+                "items": [vars(item) for item in report.items],
+            }
+        )
+    else:
+        for item in report.items:
+            if item.status == "failed":
+                where = f"{item.origin}:{item.line}" if item.line else item.origin
+                click.echo(f"failed: {where}: {item.reason}", err=True)
+        for path in report.ignored:
+            click.echo(f"ignored (unsupported type): {path}", err=True)
+        click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
+def _hit_json(hit: Hit) -> dict[str, Any]:
+    return hit.model_dump(mode="json")
+
+
+@cli.command()
+@click.argument("question")
+@click.option("-k", "k", type=click.IntRange(1, 100), default=None, help="Passages to return [10].")
+@_filter_options
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as JSON.")
+@click.pass_obj
+def search(
+    assistant: Assistant, question: str, k: int | None, outlet: tuple[str, ...],
+    since: Any, until: Any, as_json: bool,
+) -> None:  # fmt: skip
+    """Show the passages most relevant to QUESTION, best first.
+
+    Example: newsdesk search "satellite imagery Kleban-Byka" -k 5
+    """
+    filters = _filters(outlet, since and since.date(), until and until.date())
+    with _errors():
+        hits = assistant.search(question, k=k, filters=filters)
+    if as_json:
+        _emit_json({"question": question, "filters": filters.model_dump(mode="json"), "hits": [_hit_json(h) for h in hits]})
+        return
+    for i, hit in enumerate(hits, 1):
+        meta = ", ".join(x for x in (hit.outlet, hit.published_at) if x)
+        click.secho(f"{i}. {hit.title}" + (f" ({meta})" if meta else "") + f"  score {hit.score:.3f}", bold=True)
+        click.echo(f"   {hit.article_id} chars {hit.start}-{hit.end}" + (f"  {hit.url}" if hit.url else ""))
+        click.echo("   " + " ".join(hit.text.split()))
+        click.echo()
+
+
+@cli.command()
+@click.argument("question")
+@_filter_options
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@click.pass_obj
+def ask(
+    assistant: Assistant, question: str, outlet: tuple[str, ...], since: Any, until: Any,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Answer QUESTION from the loaded articles, quoting and citing the passages used.
+
+    Example: newsdesk ask "Who analysed the satellite imagery?"
+    """
+    filters = _filters(outlet, since and since.date(), until and until.date())
+    with _errors():
+        answer: Answer = assistant.ask(question, filters=filters)
+    if as_json:
+        _emit_json(answer.model_dump(mode="json"))
+    else:
+        click.echo(answer.text)
+
+
+@cli.command()
+@click.option("--limit", type=click.IntRange(1), default=None, help="Show at most this many.")
+@click.option("--json", "as_json", is_flag=True, help="Print the articles as JSON.")
+@click.pass_obj
+def articles(assistant: Assistant, limit: int | None, as_json: bool) -> None:
+    """List the indexed articles, most recently added first."""
+    with _errors():
+        found = assistant.articles(limit=limit)
+    if as_json:
+        _emit_json(
+            {"articles": [a.model_dump(mode="json", exclude={"text"}) | {"outlets": a.outlets} for a in found]}
+        )
+        return
+    for a in found:
+        meta = ", ".join(x for x in (a.outlet, a.published_at) if x)
+        click.echo(f"{a.id}  {a.title}" + (f"  ({meta})" if meta else ""))
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.pass_obj
+def stats(assistant: Assistant, as_json: bool) -> None:
+    """Counts of articles, passages and outlets, and the date span."""
+    with _errors():
+        figures = assistant.stats()
+    if as_json:
+        _emit_json(figures.model_dump(mode="json"))
+        return
+    for key, value in figures.model_dump().items():
+        click.echo(f"{key:>16}: {value if value is not None else '-'}")
+
+
+@cli.command()
+@click.argument("article_id")
+@click.pass_obj
+def delete(assistant: Assistant, article_id: str) -> None:
+    """Remove the article ARTICLE_ID and its passages from the index."""
+    with _errors():
+        assistant.delete(article_id)
+    click.echo(f"deleted {article_id}")
+
+
+@cli.command()
+@click.option("--host", envvar="NEWSDESK_SERVER__HOST", default="127.0.0.1", show_default=True,
+              help="Address to bind.")  # fmt: skip
+@click.option("--port", envvar="NEWSDESK_SERVER__PORT", type=int, default=7860, show_default=True,
+              help="Port to listen on.")  # fmt: skip
+@click.pass_obj
+def serve(assistant: Assistant, host: str, port: int) -> None:
+    """Serve the chat UI at / and the HTTP API at /api on HOST:PORT."""
+    import uvicorn
+
+    from assistant.api import create_app
+    from assistant.ui import mount_ui
+
+    app = mount_ui(create_app(assistant), assistant)
+    click.echo(f"newsdesk: serving {assistant.settings.home} at http://{host}:{port}/", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="newsdesk")

@@ -1,0 +1,49 @@
+"""Errors the assistant raises. Each carries a hint (what to do) and an HTTP status for the API."""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base error: ``message`` says what happened, ``hint`` what to do about it."""
+
+    status = 500
+
+    def __init__(self, message: str, hint: str | None = None, status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        if status is not None:
+            self.status = status
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}" if self.hint else self.message
+
+
+class BadRequest(AssistantError):
+    """The caller passed an invalid value."""
+
+    status = 400
+
+
+class NotFound(AssistantError):
+    """An article or resource does not exist."""
+
+    status = 404
+
+
+class NotIndexed(AssistantError):
+    """Nothing is indexed yet, so there is nothing to search."""
+
+    status = 409
+
+
+class Busy(AssistantError):
+    """Another process holds the index's write lock."""
+
+    status = 409
+
+
+class ModelUnavailable(AssistantError):
+    """The embedding or chat model cannot be loaded or reached."""
+
+    status = 503

@@ -1,0 +1,187 @@
+"""The Assistant: newsdesk's Python API, and what the CLI, HTTP API and UI call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from assistant.answer import compose
+from assistant.errors import AssistantError, BadRequest, Busy, NotFound, NotIndexed
+from assistant.retrieve import retrieve
+from assistant.settings import Settings, get_settings
+from assistant.types import Answer, Filters
+from index import IngestReport, Library, LockedError, SentenceEmbedder, StoreError, ingest
+from index.types import Article, Hit
+
+MAX_QUESTION_CHARS = 2000
+
+
+class Stats(BaseModel):
+    """What the library holds."""
+
+    home: str
+    store: str
+    articles: int
+    passages: int
+    sources: int
+    outlets: int
+    first_published: str | None
+    last_published: str | None
+    model: str
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Turn index errors into assistant errors with a status and a hint."""
+    try:
+        yield
+    except LockedError as e:
+        raise Busy(str(e)) from e
+    except StoreError as e:
+        raise AssistantError(str(e), status=503) from e
+
+
+class Assistant:
+    """Load news articles, search them and ask questions answered with cited passages.
+
+    Args:
+        home: where the index lives; defaults to ``NEWSDESK_HOME`` or the per-user data dir.
+        settings: a ``Settings`` object or a dict of overrides; the environment fills the rest.
+
+    Example:
+        >>> from assistant import Assistant
+        >>> bot = Assistant(home="/tmp/newsdesk-doc")  # doctest: +SKIP
+        >>> bot.ingest(["articles/"]).summary()  # doctest: +SKIP
+        >>> print(bot.ask("Who analysed the satellite imagery?").text)  # doctest: +SKIP
+    """
+
+    def __init__(
+        self, home: str | Path | None = None, settings: Settings | dict[str, Any] | None = None
+    ) -> None:
+        self.settings = get_settings(settings)
+        if home is not None:
+            self.settings = self.settings.model_copy(update={"home": Path(home).expanduser()})
+
+    @cached_property
+    def embedder(self) -> SentenceEmbedder:
+        """The embedding model (loaded on first use)."""
+        ix = self.settings.index
+        return SentenceEmbedder(ix.model, ix.device, ix.precision, ix.batch_size)
+
+    @cached_property
+    def library(self) -> Library:
+        """The catalog and vector store under ``settings.home``."""
+        with _translated():
+            return Library(
+                self.settings.home, self.embedder, self.settings.chroma_url, self.settings.index.collection
+            )
+
+    def ingest(
+        self,
+        paths_or_urls: Iterable[str | Path] | str | Path,
+        progress: Callable[[str, int], None] | None = None,
+    ) -> IngestReport:
+        """Add files, folders, globs, URLs or feeds. Bad inputs are reported, not raised."""
+        if isinstance(paths_or_urls, str | Path):
+            paths_or_urls = [paths_or_urls]
+        ix = self.settings.index
+        with _translated():
+            return ingest(
+                self.library, list(paths_or_urls), progress, ix.passage_tokens, ix.overlap_sentences
+            )
+
+    def search(
+        self, question: str, k: int | None = None, filters: Filters | dict[str, Any] | None = None
+    ) -> list[Hit]:
+        """The passages most relevant to ``question``, best first."""
+        question = self._check_question(question)
+        k = self.settings.retrieval.k if k is None else k
+        if not 1 <= k <= 100:
+            raise BadRequest(f"k must be between 1 and 100, got {k}")
+        with _translated():
+            self._require_articles()
+            return retrieve(self.library, question, k, self._filters(filters))
+
+    def ask(self, question: str, filters: Filters | dict[str, Any] | None = None) -> Answer:
+        """Answer ``question`` from the indexed articles, citing the sentences it quotes."""
+        question = self._check_question(question)
+        parsed = self._filters(filters)
+        opts = self.settings.answer
+        with _translated():
+            self._require_articles()
+            hits = retrieve(self.library, question, max(self.settings.retrieval.k, opts.context_passages), parsed)
+            return compose(
+                question, hits, self.embedder, parsed, opts.context_passages, opts.max_sentences,
+                opts.min_relevance,
+            )  # fmt: skip
+
+    def articles(self, limit: int | None = None, offset: int = 0) -> list[Article]:
+        """Indexed articles, most recently ingested first."""
+        return self.library.catalog.list_articles(limit, offset)
+
+    def article(self, article_id: str) -> Article:
+        """One article with its full text and sources."""
+        found = self.library.catalog.get_article(article_id)
+        if found is None:
+            raise NotFound(f"No article with id {article_id!r}.", "List ids with `newsdesk articles`.")
+        return found
+
+    def delete(self, article_id: str) -> None:
+        """Remove an article and its passages from the index."""
+        with _translated():
+            if not self.library.delete(article_id):
+                raise NotFound(f"No article with id {article_id!r}.")
+
+    def outlets(self) -> list[tuple[str, int]]:
+        """Each indexed outlet with its number of articles."""
+        return self.library.catalog.outlets()
+
+    def stats(self) -> Stats:
+        """Counts of articles, passages and outlets, and the publication date span."""
+        counts = self.library.catalog.counts()
+        first, last = self.library.catalog.date_span()
+        return Stats(
+            home=str(self.settings.home),
+            store=self.settings.chroma_url or str(self.settings.home / "chroma"),
+            first_published=first,
+            last_published=last,
+            model=self.settings.index.model,
+            **counts,
+        )
+
+    def _require_articles(self) -> None:
+        if self.library.catalog.counts()["articles"] == 0:
+            raise NotIndexed(
+                f"No articles are indexed in {self.settings.home} yet.",
+                "Add some first: newsdesk ingest PATH|URL ...",
+            )
+
+    @staticmethod
+    def _check_question(question: str) -> str:
+        if not isinstance(question, str) or not question.strip():
+            raise BadRequest("The question is empty.", "Ask something about the loaded articles.")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise BadRequest(
+                f"The question is {len(question)} characters; the limit is {MAX_QUESTION_CHARS}."
+            )
+        return question.strip()
+
+    @staticmethod
+    def _filters(filters: Filters | dict[str, Any] | None) -> Filters:
+        if filters is None or isinstance(filters, Filters):
+            return filters or Filters()
+        try:
+            return Filters.model_validate(filters)
+        except ValidationError as e:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or 'filters'}: {err['msg']}" for err in e.errors()
+            )
+            raise BadRequest(
+                f"Invalid filters: {problems}.",
+                "Use outlets (list of names), since and until (YYYY-MM-DD).",
+            ) from e

@@ -1,0 +1,103 @@
+"""Settings: one object, read from NEWSDESK_* environment variables (the only module that reads them).
+
+Nested fields use a double underscore: ``NEWSDESK_INDEX__MODEL=/path/to/model``,
+``NEWSDESK_ANSWER__MIN_RELEVANCE=0.4``. ``NEWSDESK_HOME`` and ``NEWSDESK_CHROMA_URL`` are top level.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IndexSettings(_Section):
+    """How articles are split and embedded."""
+
+    model: str = Field(
+        "all-MiniLM-L6-v2",
+        description="Embedding model: the shipped default, or a local sentence-transformers path.",
+    )
+    device: str = Field("cpu", description="Torch device for the embedding model.")
+    precision: Literal["auto", "fp32", "bf16"] = Field(
+        "auto", description="bf16 is about 2x faster on CPUs with native bf16; auto detects it."
+    )
+    batch_size: int = Field(32, ge=1, le=1024, description="Passages per model forward pass.")
+    passage_tokens: int = Field(
+        200, ge=16, le=254, description="Most word pieces per passage (the model reads 254)."
+    )
+    overlap_sentences: int = Field(
+        1, ge=0, le=3, description="Sentences repeated between consecutive passages."
+    )
+    collection: str = Field("newsdesk-passages", description="Chroma collection name.")
+
+
+class RetrievalSettings(_Section):
+    """How passages are found."""
+
+    k: int = Field(10, ge=1, le=100, description="Passages returned by search.")
+
+
+class AnswerSettings(_Section):
+    """How answers are composed."""
+
+    engine: Literal["extractive"] = Field(
+        "extractive", description="extractive: quote the best sentences, no language model."
+    )
+    context_passages: int = Field(
+        6, ge=1, le=30, description="Top passages whose sentences are considered for the answer."
+    )
+    max_sentences: int = Field(3, ge=1, le=10, description="Most sentences quoted in an answer.")
+    min_relevance: float = Field(
+        0.45,
+        ge=-1,
+        le=1,
+        description="Below this sentence relevance the assistant declines to answer.",
+    )
+
+
+class ServerSettings(_Section):
+    """Where `newsdesk serve` listens."""
+
+    host: str = Field("127.0.0.1", description="Address to bind; loopback by default.")
+    port: int = Field(7860, ge=1, le=65535, description="Port for the UI and the API.")
+
+
+def default_home() -> Path:
+    """The per-user data directory, e.g. ``~/.local/share/newsdesk`` on Linux."""
+    return platformdirs.user_data_path("newsdesk")
+
+
+class Settings(BaseSettings):
+    """Every newsdesk setting, with its environment variable."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSDESK_", env_nested_delimiter="__", extra="forbid", validate_default=True
+    )
+
+    home: Path = Field(default_factory=default_home, description="Where the index lives.")
+    chroma_url: str | None = Field(
+        None, description="A Chroma server (http://host:port) instead of the embedded store."
+    )
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+
+
+def get_settings(value: Settings | dict[str, Any] | None = None, **overrides: Any) -> Settings:
+    """Settings from an object, a dict of overrides, or the environment alone.
+
+    >>> get_settings({"retrieval": {"k": 5}}).retrieval.k
+    5
+    """
+    if isinstance(value, Settings):
+        return value.model_copy(update=overrides) if overrides else value
+    return Settings(**{**(value or {}), **overrides})

@@ -1,0 +1,106 @@
+"""Values the assistant returns: filters, citations and answers (all JSON-serialisable)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from index.types import Hit
+
+
+class Filters(BaseModel):
+    """Limits on which articles are searched. Dates are inclusive, by publication date."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    outlets: tuple[str, ...] = Field((), description="Only these outlets (e.g. apnews.com).")
+    since: date | None = Field(None, description="Published on or after this date.")
+    until: date | None = Field(None, description="Published on or before this date.")
+
+    @field_validator("outlets", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        if isinstance(value, str):
+            return (value,)
+        return value or ()
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Filters:
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"since ({self.since}) is after until ({self.until})")
+        return self
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set."""
+        return bool(self.outlets or self.since or self.until)
+
+    def describe(self) -> str:
+        """A short human description, e.g. ``outlets: cnn.com; since 2024-01-01``."""
+        parts = []
+        if self.outlets:
+            parts.append("outlets: " + ", ".join(self.outlets))
+        if self.since:
+            parts.append(f"since {self.since.isoformat()}")
+        if self.until:
+            parts.append(f"until {self.until.isoformat()}")
+        return "; ".join(parts)
+
+
+class Citation(BaseModel):
+    """One quoted sentence and the passage and article it comes from.
+
+    ``n`` is the number of the source in the answer (``[n]``); several quotes from one passage
+    share it. ``start``/``end`` are character offsets of ``quote`` in the article text.
+    """
+
+    n: int
+    quote: str
+    start: int
+    end: int
+    passage: str
+    passage_id: str
+    passage_start: int
+    passage_end: int
+    article_id: str
+    title: str
+    url: str | None = None
+    outlet: str | None = None
+    published_at: str | None = None
+    score: float = Field(description="Relevance of the quoted sentence to the question.")
+
+
+class Source(BaseModel):
+    """A numbered entry of an answer's source list."""
+
+    n: int
+    article_id: str
+    passage_id: str
+    title: str
+    url: str | None = None
+    outlet: str | None = None
+    published_at: str | None = None
+
+    def line(self) -> str:
+        """``[n] Title — outlet, date — url``."""
+        meta = ", ".join(x for x in (self.outlet or "unknown outlet", self.published_at) if x)
+        text = f"[{self.n}] {self.title} — {meta}"
+        return f"{text} — {self.url}" if self.url else text
+
+
+class Answer(BaseModel):
+    """An answer with its citations, or a refusal (``abstained``) with leads to read instead."""
+
+    question: str
+    text: str = Field(description="The answer with [n] markers, followed by the source list.")
+    body: str = Field(description="The answer sentences with [n] markers, without sources.")
+    abstained: bool
+    citations: list[Citation] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    hits: list[Hit] = Field(
+        default_factory=list, description="The passages retrieved; the leads when abstaining."
+    )
+    filters: Filters = Field(default_factory=Filters)
+    engine: str = "extractive"
+    confidence: float = Field(0.0, description="Relevance of the best sentence found.")

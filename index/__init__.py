@@ -1,0 +1,25 @@
+"""newsdesk's index: read news articles, split them into passages, embed and store them."""
+
+from index.build import IngestReport, ItemResult, expand_inputs, ingest
+from index.embed import DEFAULT_MODEL, SentenceEmbedder
+from index.errors import IngestError, LockedError, StoreError
+from index.library import Library
+from index.types import Article, Hit, ParsedArticle, Passage, Source
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "Article",
+    "Hit",
+    "IngestError",
+    "IngestReport",
+    "ItemResult",
+    "Library",
+    "LockedError",
+    "ParsedArticle",
+    "Passage",
+    "SentenceEmbedder",
+    "Source",
+    "StoreError",
+    "expand_inputs",
+    "ingest",
+]

@@ -1,0 +1,249 @@
+"""Ingest: read inputs, chunk new texts, embed them in batches, and commit whole articles.
+
+Idempotent by content: an article's id is the hash of its text, so the same text is embedded
+once however often or under however many URLs it arrives. A source key (URL or file) seen again
+with different text is an update: the old version's passages leave the index.
+"""
+
+from __future__ import annotations
+
+import glob
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from index.chunking import chunk_text
+from index.errors import IngestError
+from index.fetch import is_url, read_url
+from index.fields import content_id, date_timestamp, now_iso
+from index.library import Library
+from index.readers import SUPPORTED, Item, read_path
+from index.types import Article, ParsedArticle, Passage, Source
+
+Status = Literal["added", "updated", "unchanged", "duplicate", "failed"]
+ProgressCallback = Callable[[str, int], None]
+"""Called with ("inputs", n) as files/URLs are opened, ("articles", n) as articles are read and
+("passages", n) as passages are embedded."""
+
+
+@dataclass
+class ItemResult:
+    """What happened to one article (or one input that failed)."""
+
+    origin: str
+    status: Status
+    article_id: str | None = None
+    title: str | None = None
+    reason: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class IngestReport:
+    """Outcome of an ingest: one result per article read or input that failed."""
+
+    items: list[ItemResult] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    passages: int = 0
+    seconds: float = 0.0
+
+    def count(self, status: Status) -> int:
+        """Number of items with this status."""
+        return sum(1 for item in self.items if item.status == status)
+
+    @property
+    def added(self) -> int:
+        return self.count("added")
+
+    @property
+    def updated(self) -> int:
+        return self.count("updated")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
+
+    @property
+    def duplicates(self) -> int:
+        return self.count("duplicate")
+
+    @property
+    def failed(self) -> int:
+        return self.count("failed")
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed."""
+        return self.failed == 0
+
+    def summary(self) -> str:
+        """One line: counts of each outcome, passages embedded and time taken."""
+        text = (
+            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"duplicates {self.duplicates}, failed {self.failed}; "
+            f"{self.passages} passages embedded in {self.seconds:.1f}s"
+        )
+        if self.ignored:
+            text += f"; ignored {len(self.ignored)} files of unsupported types"
+        return text
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[str], list[str], list[ItemResult]]:
+    """Files (folders walked recursively, globs expanded) and URLs to read.
+
+    Returns (inputs to read, files ignored for their type, failures for inputs that do not exist).
+    """
+    found: list[str] = []
+    ignored: list[str] = []
+    missing: list[ItemResult] = []
+    for raw in inputs:
+        value = str(raw)
+        if is_url(value):
+            found.append(value)
+            continue
+        path = Path(value).expanduser()
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(p.startswith(".") for p in child.relative_to(path).parts):
+                    (found if child.suffix.lower() in SUPPORTED else ignored).append(str(child))
+        elif path.is_file():
+            found.append(str(path))
+        elif any(c in value for c in "*?["):
+            matches = sorted(m for m in glob.glob(str(path), recursive=True) if Path(m).is_file())
+            if not matches:
+                missing.append(ItemResult(value, "failed", reason="no files match this pattern"))
+            found.extend(matches)
+        else:
+            missing.append(ItemResult(value, "failed", reason="no such file, folder or URL"))
+    return list(dict.fromkeys(found)), ignored, missing
+
+
+def read_inputs(inputs: list[str], progress: ProgressCallback | None = None) -> Iterator[Item]:
+    """Every article (or failure) from each input in turn."""
+    for value in inputs:
+        if progress:
+            progress("inputs", 1)
+        yield from read_url(value) if is_url(value) else read_path(Path(value))
+
+
+@dataclass
+class _Batch:
+    articles: list[tuple[Article, list[Passage], int | None]] = field(default_factory=list)
+    sources: list[tuple[str, Source, str]] = field(default_factory=list)
+    results: list[ItemResult] = field(default_factory=list)
+    ids: set[str] = field(default_factory=set)
+
+    @property
+    def passages(self) -> int:
+        return sum(len(p) for _, p, _ in self.articles)
+
+
+def ingest(
+    library: Library,
+    inputs: Iterable[str | Path],
+    progress: ProgressCallback | None = None,
+    max_tokens: int = 200,
+    overlap: int = 1,
+    batch_passages: int = 256,
+) -> IngestReport:
+    """Add files, folders, globs and URLs to the library.
+
+    Holds the library's write lock throughout. Articles are committed in batches of about
+    ``batch_passages`` passages; an interruption loses at most the batch in progress, and the next
+    run removes any vectors that batch left behind.
+    """
+    started = time.perf_counter()
+    files, ignored, missing = expand_inputs(inputs)
+    report = IngestReport(items=list(missing), ignored=ignored)
+    with library.write_lock():
+        batch = _Batch()
+        keys: dict[str, str] = {}  # source key -> article id, for keys seen in this run
+        for item in read_inputs(files, progress):
+            if isinstance(item, IngestError):
+                report.items.append(
+                    ItemResult(item.origin, "failed", reason=item.reason, line=item.line)
+                )
+                continue
+            _classify(library, item, batch, keys, report, max_tokens, overlap)
+            if progress:
+                progress("articles", 1)
+            if batch.passages >= batch_passages:
+                report.passages += _flush(library, batch, progress)
+                report.items.extend(batch.results)
+                batch = _Batch()
+        report.passages += _flush(library, batch, progress)
+        report.items.extend(batch.results)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _classify(
+    library: Library,
+    parsed: ParsedArticle,
+    batch: _Batch,
+    keys: dict[str, str],
+    report: IngestReport,
+    max_tokens: int,
+    overlap: int,
+) -> None:
+    article_id = content_id(parsed.text)
+    key = parsed.key or f"text:{article_id}"
+    previous = keys.get(key) or library.catalog.article_for_key(key)
+    keys[key] = article_id
+    result = ItemResult(parsed.origin, "added", article_id, parsed.title)
+    source = Source(
+        key=key, url=parsed.url, outlet=parsed.outlet, title=parsed.title,
+        published_at=parsed.published_at,
+    )  # fmt: skip
+    if previous == article_id:
+        result.status = "unchanged"
+        report.items.append(result)
+        return
+    known = article_id in batch.ids or library.catalog.has_article(article_id)
+    if previous is not None:
+        result.status = "updated"
+    elif known:
+        result.status = "duplicate"
+    batch.sources.append((article_id, source, now_iso()))
+    batch.results.append(result)
+    if known:
+        return
+    article = Article(
+        id=article_id,
+        title=parsed.title,
+        url=parsed.url,
+        outlet=parsed.outlet,
+        author=parsed.author,
+        published_at=parsed.published_at,
+        text=parsed.text,
+        ingested_at=now_iso(),
+    )
+    passages = chunk_text(article_id, parsed.text, library.embedder, max_tokens, overlap)
+    batch.articles.append((article, passages, date_timestamp(parsed.published_at)))
+    batch.ids.add(article_id)
+
+
+def _flush(library: Library, batch: _Batch, progress: ProgressCallback | None) -> int:
+    """Embed the batch's new passages, write the vectors, then commit the catalog rows."""
+    if not batch.sources:
+        return 0
+    passages = [p for _, ps, _ in batch.articles for p in ps]
+    vectors = library.embedder.encode([p.text for p in passages])
+    if progress:
+        progress("passages", len(passages))
+    new_ids = [a.id for a, _, _ in batch.articles]
+    attached = sorted({aid for aid, _, _ in batch.sources if aid not in batch.ids})
+    library.catalog.mark_pending(new_ids + attached)
+    outlets = {a.id: [o for o in [a.outlet] if o] for a, _, _ in batch.articles}
+    for article_id, source, _ in batch.sources:
+        if article_id in outlets and source.outlet and source.outlet not in outlets[article_id]:
+            outlets[article_id].append(source.outlet)
+    library.store.add(passages, vectors, {a.id: ts for a, _, ts in batch.articles}, outlets)
+    orphans = library.catalog.commit(batch.articles, batch.sources)
+    library.store.delete_articles(orphans)
+    for article in library.catalog.articles_by_id(attached).values():
+        library.sync_filters(article)
+    library.catalog.clear_pending(orphans + attached)
+    return len(passages)

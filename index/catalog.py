@@ -1,0 +1,342 @@
+"""The article catalog: SQLite file holding every article's text, metadata, sources and passages.
+
+The catalog is the source of truth for what is indexed. An article becomes visible only when its
+row is committed, after its passages are in the vector store; the ``pending`` table is an intent
+log so that vectors of an interrupted write or delete are removed on the next open.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from index.errors import StoreError
+from index.types import Article, Passage, Source
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    url TEXT,
+    outlet TEXT,
+    author TEXT,
+    published_at TEXT,
+    published_ts INTEGER,
+    text TEXT NOT NULL,
+    ingested_at TEXT NOT NULL,
+    passages INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_published ON articles (published_ts);
+CREATE TABLE IF NOT EXISTS sources (
+    key TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    url TEXT,
+    outlet TEXT,
+    title TEXT,
+    published_at TEXT,
+    added_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sources_article ON sources (article_id);
+CREATE INDEX IF NOT EXISTS sources_outlet ON sources (outlet);
+CREATE TABLE IF NOT EXISTS passages (
+    id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    sentences TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_article ON passages (article_id);
+CREATE TABLE IF NOT EXISTS pending (article_id TEXT PRIMARY KEY);
+"""
+
+_ARTICLE_COLUMNS = "id, title, url, outlet, author, published_at, text, ingested_at, passages"
+
+
+class Catalog:
+    """SQLite catalog of articles, their sources (URLs/outlets) and passage offsets.
+
+    Args:
+        path: the database file; created with its parent directory if missing.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA busy_timeout=30000")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._db.executescript(_SCHEMA)
+        except sqlite3.DatabaseError as e:
+            raise StoreError(
+                f"Cannot open the article catalog {path}: {e}. If the file is damaged, restore it "
+                "from a backup or move the NEWSDESK_HOME directory aside and ingest again."
+            ) from e
+        self._lock = threading.RLock()
+        version = self.get_meta("schema")
+        if version is None:
+            self.set_meta("schema", SCHEMA_VERSION)
+        elif version != SCHEMA_VERSION:
+            raise StoreError(
+                f"{path} has catalog schema {version}, this newsdesk reads {SCHEMA_VERSION}. "
+                "Use a newsdesk version that matches, or a new NEWSDESK_HOME."
+            )
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+
+    def _rows(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
+        with self._lock:
+            return self._db.execute(sql, tuple(args)).fetchall()
+
+    # -- metadata -----------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        """A value from the meta table, or None."""
+        rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a value in the meta table."""
+        with self._transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    # -- lookups ------------------------------------------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        """Whether an article with this id is committed."""
+        return bool(self._rows("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
+
+    def article_for_key(self, key: str) -> str | None:
+        """The article id a source key (URL or file URI) currently points to."""
+        rows = self._rows("SELECT article_id FROM sources WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def committed(self, article_ids: Iterable[str]) -> set[str]:
+        """The subset of ``article_ids`` that are committed."""
+        ids = list(set(article_ids))
+        found: set[str] = set()
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(r[0] for r in self._rows(f"SELECT id FROM articles WHERE id IN ({marks})", chunk))
+        return found
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def mark_pending(self, article_ids: Iterable[str]) -> None:
+        """Record that vectors for these articles are about to be written or deleted."""
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO pending (article_id) VALUES (?)", [(i,) for i in article_ids]
+            )
+
+    def pending(self) -> list[str]:
+        """Article ids whose vector writes or deletes may be incomplete."""
+        return [r[0] for r in self._rows("SELECT article_id FROM pending")]
+
+    def clear_pending(self, article_ids: Iterable[str]) -> None:
+        """Forget intents whose vector work is done."""
+        with self._transaction() as db:
+            db.executemany("DELETE FROM pending WHERE article_id = ?", [(i,) for i in article_ids])
+
+    def commit(
+        self,
+        articles: list[tuple[Article, list[Passage], int | None]],
+        sources: list[tuple[str, Source, str]],
+    ) -> list[str]:
+        """Commit new articles and point source keys at articles, in one transaction.
+
+        Args:
+            articles: (article, its passages, published timestamp) for each new article.
+            sources: (article id, source, added_at) to insert or re-point.
+
+        Returns:
+            Ids of articles that lost their last source (an update replaced their text). They are
+            deleted from the catalog and left in ``pending`` so the caller removes their vectors.
+        """
+        candidates: list[str] = []
+        with self._transaction() as db:
+            for article, passages, ts in articles:
+                db.execute(
+                    "INSERT INTO articles (id, title, url, outlet, author, published_at, "
+                    "published_ts, text, ingested_at, passages) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        article.id, article.title, article.url, article.outlet, article.author,
+                        article.published_at, ts, article.text, article.ingested_at, len(passages),
+                    ),
+                )
+                db.executemany(
+                    "INSERT INTO passages (id, article_id, n, start, end, sentences) "
+                    "VALUES (?,?,?,?,?,?)",
+                    [
+                        (p.id, p.article_id, p.n, p.start, p.end, json.dumps(p.sentences))
+                        for p in passages
+                    ],
+                )
+            db.executemany(
+                "DELETE FROM pending WHERE article_id = ?", [(a.id,) for a, _, _ in articles]
+            )
+            for article_id, source, added_at in sources:
+                old = db.execute(
+                    "SELECT article_id FROM sources WHERE key = ?", (source.key,)
+                ).fetchone()
+                db.execute(
+                    "INSERT OR REPLACE INTO sources (key, article_id, url, outlet, title, "
+                    "published_at, added_at) VALUES (?,?,?,?,?,?,?)",
+                    (
+                        source.key, article_id, source.url, source.outlet, source.title,
+                        source.published_at, added_at,
+                    ),
+                )
+                if old and old[0] != article_id and old[0] not in candidates:
+                    candidates.append(old[0])
+            orphans = [
+                c
+                for c in candidates
+                if not db.execute("SELECT 1 FROM sources WHERE article_id = ?", (c,)).fetchone()
+            ]
+            for orphan in orphans:
+                db.execute("INSERT OR IGNORE INTO pending (article_id) VALUES (?)", (orphan,))
+                db.execute("DELETE FROM articles WHERE id = ?", (orphan,))
+        return orphans
+
+    def delete_article(self, article_id: str) -> bool:
+        """Remove an article, its sources and passages; leaves a pending intent for its vectors."""
+        with self._transaction() as db:
+            db.execute("INSERT OR IGNORE INTO pending (article_id) VALUES (?)", (article_id,))
+            return db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def get_article(self, article_id: str) -> Article | None:
+        """One article with its text and sources, or None."""
+        rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+        if not rows:
+            return None
+        return self._article(rows[0], self._sources([article_id]).get(article_id, ()))
+
+    def list_articles(self, limit: int | None = None, offset: int = 0) -> list[Article]:
+        """Articles, newest ingest first, with text (use for listings and exports)."""
+        rows = self._rows(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY ingested_at DESC, id "
+            "LIMIT ? OFFSET ?",
+            (-1 if limit is None else limit, offset),
+        )
+        sources = self._sources([r[0] for r in rows])
+        return [self._article(r, sources.get(r[0], ())) for r in rows]
+
+    def articles_by_id(self, article_ids: Iterable[str]) -> dict[str, Article]:
+        """Committed articles among ``article_ids``, keyed by id."""
+        ids = list(set(article_ids))
+        out: dict[str, Article] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk)
+            sources = self._sources([r[0] for r in rows])
+            out.update({r[0]: self._article(r, sources.get(r[0], ())) for r in rows})
+        return out
+
+    def passages_of(self, article_id: str, text: str) -> list[Passage]:
+        """The passages of one article, in order (``text`` is the article's text)."""
+        rows = self._rows(
+            "SELECT id, n, start, end, sentences FROM passages WHERE article_id = ? ORDER BY n",
+            (article_id,),
+        )
+        return [
+            Passage(
+                id=r[0], article_id=article_id, n=r[1], start=r[2], end=r[3], text=text[r[2] : r[3]],
+                sentences=tuple(tuple(s) for s in json.loads(r[4])),
+            )
+            for r in rows
+        ]
+
+    def passage_spans(self, passage_ids: Iterable[str]) -> dict[str, tuple[str, int, int, int, list]]:
+        """(article_id, n, start, end, sentences) for each known passage id."""
+        ids = list(passage_ids)
+        out: dict[str, tuple[str, int, int, int, list]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self._rows(
+                f"SELECT id, article_id, n, start, end, sentences FROM passages WHERE id IN ({marks})",
+                chunk,
+            ):
+                out[r[0]] = (r[1], r[2], r[3], r[4], json.loads(r[5]))
+        return out
+
+    def outlets_of(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
+        """Every outlet that carried each article (syndicated copies included)."""
+        return {
+            a: [s.outlet for s in srcs if s.outlet]
+            for a, srcs in self._sources(list(article_ids)).items()
+        }
+
+    def counts(self) -> dict[str, int]:
+        """Numbers of articles, passages, sources and outlets."""
+        row = self._rows(
+            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM passages), "
+            "(SELECT count(*) FROM sources), (SELECT count(DISTINCT outlet) FROM sources)"
+        )[0]
+        return {"articles": row[0], "passages": row[1], "sources": row[2], "outlets": row[3]}
+
+    def date_span(self) -> tuple[str | None, str | None]:
+        """Earliest and latest publication dates of the articles that have one."""
+        row = self._rows(
+            "SELECT min(published_at), max(published_at) FROM articles WHERE published_at IS NOT NULL"
+        )[0]
+        return row[0], row[1]
+
+    def outlets(self) -> list[tuple[str, int]]:
+        """Each outlet with its number of articles, most first."""
+        return [
+            (r[0], r[1])
+            for r in self._rows(
+                "SELECT outlet, count(DISTINCT article_id) FROM sources WHERE outlet IS NOT NULL "
+                "GROUP BY outlet ORDER BY 2 DESC, 1"
+            )
+        ]
+
+    def _sources(self, article_ids: list[str]) -> dict[str, tuple[Source, ...]]:
+        out: dict[str, list[Source]] = {}
+        for i in range(0, len(article_ids), 500):
+            chunk = article_ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for r in self._rows(
+                "SELECT article_id, key, url, outlet, title, published_at FROM sources "
+                f"WHERE article_id IN ({marks}) ORDER BY added_at, key",
+                chunk,
+            ):
+                out.setdefault(r[0], []).append(
+                    Source(key=r[1], url=r[2], outlet=r[3], title=r[4], published_at=r[5])
+                )
+        return {k: tuple(v) for k, v in out.items()}
+
+    @staticmethod
+    def _article(row: tuple, sources: tuple[Source, ...]) -> Article:
+        return Article(
+            id=row[0], title=row[1], url=row[2], outlet=row[3], author=row[4], published_at=row[5],
+            text=row[6], ingested_at=row[7], passages=row[8], sources=sources,
+        )

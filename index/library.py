@@ -1,0 +1,157 @@
+"""The library: the article catalog and the vector store of one NEWSDESK_HOME, kept in step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+from filelock import FileLock, Timeout
+
+from index.catalog import Catalog
+from index.embed import SentenceEmbedder
+from index.errors import LockedError, StoreError
+from index.fields import date_timestamp
+from index.store import VectorStore
+from index.types import Article, Hit
+
+
+class Library:
+    """Everything indexed under one home directory.
+
+    Args:
+        home: directory holding the catalog, the embedded Chroma store and the write lock.
+        embedder: the embedding model; loaded only when vectors are needed.
+        chroma_url: a Chroma server to use instead of the embedded store.
+        collection: Chroma collection name.
+    """
+
+    def __init__(
+        self,
+        home: Path,
+        embedder: SentenceEmbedder,
+        chroma_url: str | None = None,
+        collection: str = "newsdesk-passages",
+    ) -> None:
+        self.home = Path(home).expanduser()
+        self.embedder = embedder
+        self.chroma_url = chroma_url
+        self.collection = collection
+        self.catalog = Catalog(self.home / "catalog.sqlite3")
+        built_with = self.catalog.get_meta("model")
+        if built_with is not None and built_with != embedder.model_name:
+            raise StoreError(
+                f"{self.home} was indexed with embedding model {built_with!r}, but the settings "
+                f"ask for {embedder.model_name!r}. Set NEWSDESK_INDEX__MODEL={built_with}, or "
+                "use another NEWSDESK_HOME for the new model."
+            )
+
+    @cached_property
+    def store(self) -> VectorStore:
+        """The vector store (opening it loads the embedding model on first use)."""
+        stored = self.catalog.get_meta("dimension")
+        dimension = int(stored) if stored else self.embedder.dimension
+        store = VectorStore(
+            model=self.embedder.model_name,
+            dimension=dimension,
+            path=self.home / "chroma",
+            url=self.chroma_url,
+            collection=self.collection,
+        )
+        if stored is None:
+            self.catalog.set_meta("model", self.embedder.model_name)
+            self.catalog.set_meta("dimension", str(dimension))
+        return store
+
+    @contextmanager
+    def write_lock(self, timeout: float = 0) -> Iterator[None]:
+        """Hold the home's write lock; fail with a clear message if another writer has it."""
+        self.home.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(self.home / "write.lock")
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout as e:
+            raise LockedError(
+                f"Another newsdesk process is adding or deleting articles in {self.home}. "
+                "Wait for it to finish and run this again (searching and asking still work)."
+            ) from e
+        try:
+            self.recover()
+            yield
+        finally:
+            lock.release()
+
+    def recover(self) -> list[str]:
+        """Finish vector writes or deletes that an interruption left half done.
+
+        Returns the ids that were repaired. Call with the write lock held.
+        """
+        pending = self.catalog.pending()
+        if not pending:
+            return []
+        committed = self.catalog.committed(pending)
+        self.store.delete_articles([a for a in pending if a not in committed])
+        for article in self.catalog.articles_by_id(committed).values():
+            self.sync_filters(article)
+        self.catalog.clear_pending(pending)
+        return pending
+
+    def sync_filters(self, article: Article) -> None:
+        """Copy an article's outlets and date onto its passage vectors (used by filters)."""
+        self.store.set_outlets(
+            article.id, article.passages, article.outlets, date_timestamp(article.published_at)
+        )
+
+    def delete(self, article_id: str) -> bool:
+        """Remove an article and its passages. Returns False if it was not indexed."""
+        with self.write_lock():
+            found = self.catalog.delete_article(article_id)
+            self.store.delete_articles([article_id])
+            self.catalog.clear_pending([article_id])
+        return found
+
+    def search(
+        self,
+        query: str | np.ndarray,
+        k: int = 10,
+        outlets: list[str] | None = None,
+        since_ts: int | None = None,
+        until_ts: int | None = None,
+    ) -> list[Hit]:
+        """The ``k`` passages nearest to ``query`` (text or an embedding), best first."""
+        vector = self.embedder.encode([query])[0] if isinstance(query, str) else query
+        matches = self.store.query(vector, k + 5, outlets, since_ts, until_ts)
+        articles = self.catalog.articles_by_id(m.article_id for m in matches)
+        spans = self.catalog.passage_spans(m.passage_id for m in matches)
+        hits: list[Hit] = []
+        for match in matches:
+            article = articles.get(match.article_id)
+            span = spans.get(match.passage_id)
+            if article is None or span is None:
+                continue  # vectors of an unfinished write: invisible until committed
+            _, n, start, end, sentences = span
+            hits.append(
+                Hit(
+                    passage_id=match.passage_id,
+                    article_id=article.id,
+                    n=n,
+                    text=article.text[start:end],
+                    start=start,
+                    end=end,
+                    sentences=tuple(tuple(s) for s in sentences),
+                    score=round(match.score, 6),
+                    title=article.title,
+                    url=article.url,
+                    outlet=article.outlet,
+                    author=article.author,
+                    published_at=article.published_at,
+                    outlets=tuple(article.outlets),
+                )
+            )
+        return hits[:k]
+
+    def close(self) -> None:
+        """Close the catalog."""
+        self.catalog.close()

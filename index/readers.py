@@ -1,0 +1,293 @@
+"""Read articles from files: text/Markdown, HTML, PDF, JSON/JSONL dumps and RealTimeQA dumps.
+
+Readers yield ``ParsedArticle`` values and, for inputs they cannot read, ``IngestError`` values
+(not raised), so one bad line or file never stops the rest of an ingest.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from index.errors import IngestError
+from index.fields import clean_text, make_title, outlet_from_url, parse_date
+from index.types import ParsedArticle
+
+Item = ParsedArticle | IngestError
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSON_SUFFIXES = {".json"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+PDF_SUFFIXES = {".pdf"}
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | JSONL_SUFFIXES | PDF_SUFFIXES
+
+# Field names accepted in JSON article objects, in order of preference.
+TITLE_FIELDS = ("title", "headline", "name")
+TEXT_FIELDS = ("text", "body", "content", "article", "maintext", "full_text", "story")
+URL_FIELDS = ("url", "link", "canonical_url", "href")
+OUTLET_FIELDS = ("outlet", "source", "publisher", "site_name", "sitename", "site", "publication")
+AUTHOR_FIELDS = ("author", "authors", "byline", "creator")
+DATE_FIELDS = (
+    "published_at", "publishedAt", "published", "date", "pubDate", "publish_date",
+    "date_publish", "datetime", "timestamp", "created_at",
+)  # fmt: skip
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+def read_path(path: Path) -> Iterator[Item]:
+    """Every article in one file, dispatched on its extension."""
+    suffix = path.suffix.lower()
+    origin = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        yield IngestError(origin, f"cannot read the file: {e.strerror or e}")
+        return
+    if size > MAX_FILE_BYTES:
+        yield IngestError(origin, f"file is {size // 2**20} MiB, over the 200 MiB limit; split it")
+        return
+    try:
+        if suffix in TEXT_SUFFIXES:
+            yield read_text(decode(path.read_bytes(), origin), origin, key=path.resolve().as_uri())
+        elif suffix in HTML_SUFFIXES:
+            yield read_html(path.read_bytes(), origin, key=path.resolve().as_uri())
+        elif suffix in PDF_SUFFIXES:
+            yield read_pdf(path.read_bytes(), origin, key=path.resolve().as_uri())
+        elif suffix in JSONL_SUFFIXES:
+            yield from read_jsonl(path)
+        elif suffix in JSON_SUFFIXES:
+            yield from read_json(decode(path.read_bytes(), origin), origin)
+        else:
+            supported = ", ".join(sorted(SUPPORTED))
+            yield IngestError(origin, f"unsupported file type {suffix or '(none)'}; use {supported}")
+    except IngestError as e:
+        yield e
+    except OSError as e:
+        yield IngestError(origin, f"cannot read the file: {e.strerror or e}")
+
+
+def decode(data: bytes, origin: str) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), else the detected encoding; binary is refused."""
+    if b"\x00" in data[:8192]:
+        raise IngestError(origin, "looks like a binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise IngestError(origin, "cannot detect the text encoding; save the file as UTF-8")
+    return str(best)
+
+
+def read_text(raw: str, origin: str, key: str | None = None) -> ParsedArticle:
+    """A plain-text or Markdown article, with optional YAML front matter for its metadata.
+
+    Without front matter the title is the first non-empty line; the text keeps that line, since
+    in many dumps it is the lede rather than a headline.
+    """
+    meta: dict[str, Any] = {}
+    body = raw.lstrip("\ufeff")
+    front = re.match(r"^---[ \t]*\n(.*?)\n---[ \t]*(?:\n|$)", body, re.S)
+    if front:
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(front.group(1))
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            line = mark.line + 2 if mark is not None else None
+            raise IngestError(origin, f"invalid front matter: {e}", line) from e
+        if not isinstance(loaded, dict):
+            raise IngestError(origin, "front matter must be key: value lines", 2)
+        meta = {str(k): v for k, v in loaded.items()}
+        body = body[front.end() :]
+    text = clean_text(body)
+    if not text:
+        raise IngestError(origin, "no article text (the file is empty)")
+    title = _first(meta, TITLE_FIELDS) or make_title(text.split("\n", 1)[0])
+    url = _first(meta, URL_FIELDS)
+    return ParsedArticle(
+        origin=origin,
+        key=url or key,
+        title=str(title),
+        text=text,
+        url=url,
+        outlet=_outlet(meta, url),
+        author=_author(meta),
+        published_at=parse_date(_first(meta, DATE_FIELDS)),
+    )
+
+
+def read_html(data: bytes | str, origin: str, key: str | None = None, url: str | None = None) -> ParsedArticle:
+    """The main text and metadata of an HTML page, via trafilatura."""
+    import trafilatura
+
+    extracted = trafilatura.bare_extraction(
+        data,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    doc = extracted.as_dict() if hasattr(extracted, "as_dict") else extracted
+    text = clean_text(doc.get("text") or "") if doc else ""
+    if not text:
+        raise IngestError(origin, "no article text found in the HTML page")
+    page_url = url or doc.get("url")
+    return ParsedArticle(
+        origin=origin,
+        key=page_url or key,
+        title=doc.get("title") or make_title(text.split("\n", 1)[0]),
+        text=text,
+        url=page_url,
+        outlet=doc.get("sitename") or outlet_from_url(page_url),
+        author=doc.get("author"),
+        published_at=parse_date(doc.get("date")),
+    )
+
+
+def read_pdf(data: bytes, origin: str, key: str | None = None, url: str | None = None) -> ParsedArticle:
+    """The text of a PDF (pypdf), with lines re-flowed into paragraphs."""
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        info_title = (reader.metadata or {}).get("/Title") if reader.metadata else None
+    except (PdfReadError, ValueError, KeyError, TypeError) as e:
+        raise IngestError(origin, f"not a readable PDF: {e}") from e
+    text = clean_text(_reflow("\n\n".join(pages)))
+    if not text:
+        raise IngestError(origin, "the PDF has no extractable text (scanned images need OCR first)")
+    return ParsedArticle(
+        origin=origin,
+        key=url or key,
+        title=str(info_title).strip() if info_title else make_title(text.split("\n", 1)[0]),
+        text=text,
+        url=url,
+        outlet=outlet_from_url(url),
+    )
+
+
+def _reflow(text: str) -> str:
+    """Join PDF line breaks inside paragraphs; keep blank-line paragraph breaks."""
+    text = re.sub(r"(\w)-\n(\w)", r"\1\2", text)
+    return re.sub(r"(?<!\n)\n(?!\n)", " ", text)
+
+
+def read_jsonl(path: Path) -> Iterator[Item]:
+    """One JSON value per line: an article object or a RealTimeQA search-result record."""
+    origin = str(path)
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError) as e:
+                yield IngestError(origin, f"invalid JSON: {e}", number)
+                continue
+            yield from _from_json_value(value, origin, number)
+
+
+def read_json(raw: str, origin: str) -> Iterator[Item]:
+    """A JSON file: one article, a list of articles, or an object with an article list."""
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as e:
+        yield IngestError(origin, f"invalid JSON: {e.msg}", e.lineno)
+        return
+    if isinstance(value, dict):
+        for field in ("articles", "items", "data", "results", "documents"):
+            if isinstance(value.get(field), list):
+                value = value[field]
+                break
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            for result in _from_json_value(item, origin, None):
+                if isinstance(result, IngestError):
+                    yield IngestError(origin, f"item {i}: {result.reason}")
+                else:
+                    yield result.model_copy(update={"origin": f"{origin}[{i}]"})
+    else:
+        yield from _from_json_value(value, origin, None)
+
+
+def _from_json_value(value: Any, origin: str, line: int | None) -> Iterator[Item]:
+    if isinstance(value, dict) and isinstance(value.get("search_result"), list):
+        # RealTimeQA: {"question_id", "search_time", "search_result": [{url, title, text}]}
+        for i, result in enumerate(value["search_result"]):
+            item = _article_from_object(result, origin, line)
+            if isinstance(item, ParsedArticle):
+                where = f"{origin}:{line}" if line else origin
+                item = item.model_copy(update={"origin": f"{where} result {i}"})
+            elif isinstance(item, IngestError):
+                item = IngestError(origin, f"search_result {i}: {item.reason}", line)
+            yield item
+        return
+    yield _article_from_object(value, origin, line)
+
+
+def _article_from_object(value: Any, origin: str, line: int | None) -> Item:
+    if not isinstance(value, dict):
+        return IngestError(origin, f"expected an article object, got {type(value).__name__}", line)
+    text = _first(value, TEXT_FIELDS)
+    if not isinstance(text, str) or not clean_text(text):
+        return IngestError(
+            origin, f"no article text: none of the fields {', '.join(TEXT_FIELDS)} holds text", line
+        )
+    text = clean_text(text)
+    url = _first(value, URL_FIELDS)
+    url = url if isinstance(url, str) and url.strip() else None
+    title = _first(value, TITLE_FIELDS)
+    return ParsedArticle(
+        origin=f"{origin}:{line}" if line else origin,
+        key=url,
+        title=str(title).strip() if title else make_title(text.split("\n", 1)[0]),
+        text=text,
+        url=url,
+        outlet=_outlet(value, url),
+        author=_author(value),
+        published_at=parse_date(_first(value, DATE_FIELDS)),
+    )
+
+
+def _first(obj: dict[str, Any], fields: tuple[str, ...]) -> Any:
+    for field in fields:
+        value = obj.get(field)
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def _outlet(obj: dict[str, Any], url: str | None) -> str | None:
+    value = _first(obj, OUTLET_FIELDS)
+    if isinstance(value, dict):  # NewsAPI: "source": {"id": ..., "name": ...}
+        value = value.get("name") or value.get("title") or value.get("id")
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return outlet_from_url(url)
+
+
+def _author(obj: dict[str, Any]) -> str | None:
+    value = _first(obj, AUTHOR_FIELDS)
+    if isinstance(value, list):
+        names = [str(v.get("name") if isinstance(v, dict) else v).strip() for v in value if v]
+        names = list(dict.fromkeys(n for n in names if n))
+        # Some scrapers prepend all names run together ("Ann Lee Bo Chan", "Ann Lee", "Bo Chan").
+        names = [n for n in names if sum(other in n for other in names if other != n) < 2]
+        value = ", ".join(names)
+    elif isinstance(value, dict):
+        value = value.get("name")
+    return str(value).strip() if value else None

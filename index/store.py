@@ -1,0 +1,185 @@
+"""The vector store: passage embeddings in Chroma (embedded by default, or a Chroma server).
+
+This is the only module that imports chromadb. Chroma never embeds anything itself: collections are
+created with ``embedding_function=None`` and every vector comes from our embedder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import numpy as np
+
+from index.errors import StoreError
+from index.types import Passage
+
+
+@dataclass(frozen=True)
+class VectorMatch:
+    """One nearest passage: its id, article and cosine similarity to the query."""
+
+    passage_id: str
+    article_id: str
+    score: float
+
+
+def _client(path: Path | None, url: str | None) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if url:
+        parsed = urlparse(url if "://" in url else f"http://{url}")
+        if not parsed.hostname:
+            raise StoreError(f"NEWSDESK_CHROMA_URL={url!r} is not a URL like http://127.0.0.1:8000")
+        try:
+            return chromadb.HttpClient(
+                host=parsed.hostname,
+                port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
+        except Exception as e:
+            raise StoreError(
+                f"Cannot reach the Chroma server at {url}: {e}. Start it (chroma run --host "
+                "127.0.0.1 --port 8000 --path DIR) or unset NEWSDESK_CHROMA_URL."
+            ) from e
+    if path is None:
+        raise StoreError("A Chroma path or URL is needed")
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+class VectorStore:
+    """Passage vectors with the metadata needed to filter them.
+
+    Args:
+        model: identifier of the embedding model; a collection built with another model is refused.
+        dimension: length of the vectors.
+        path: directory for the embedded Chroma (ignored when ``url`` is given).
+        url: address of a Chroma server, e.g. ``http://127.0.0.1:8000``.
+        collection: collection name.
+    """
+
+    def __init__(
+        self,
+        model: str,
+        dimension: int,
+        path: Path | None = None,
+        url: str | None = None,
+        collection: str = "newsdesk-passages",
+    ) -> None:
+        self.location = url or str(path)
+        self._client = _client(path, url)
+        try:
+            self._collection = self._client.get_or_create_collection(
+                collection,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"model": model, "dimension": dimension},
+            )
+        except Exception as e:
+            raise StoreError(f"Cannot open Chroma collection {collection!r} at {self.location}: {e}") from e
+        meta = self._collection.metadata or {}
+        if meta.get("model") != model or meta.get("dimension") != dimension:
+            raise StoreError(
+                f"The Chroma collection {collection!r} at {self.location} was built with model "
+                f"{meta.get('model')!r} ({meta.get('dimension')} dims), not {model!r} ({dimension}). "
+                "Set NEWSDESK_INDEX__MODEL back, or use a new NEWSDESK_HOME and ingest again."
+            )
+
+    def count(self) -> int:
+        """Number of passage vectors stored."""
+        return int(self._collection.count())
+
+    def add(
+        self,
+        passages: list[Passage],
+        vectors: np.ndarray,
+        published_ts: dict[str, int | None],
+        outlets: dict[str, list[str]],
+    ) -> None:
+        """Upsert passages (ids are stable, so repeating a write is harmless)."""
+        if not passages:
+            return
+        metadatas = [self._metadata(p.article_id, p.n, published_ts, outlets) for p in passages]
+        # Chroma caps a single write; stay well under it.
+        for i in range(0, len(passages), 1000):
+            self._collection.upsert(
+                ids=[p.id for p in passages[i : i + 1000]],
+                embeddings=vectors[i : i + 1000],
+                metadatas=metadatas[i : i + 1000],
+            )
+
+    def set_outlets(self, article_id: str, passages: int, outlets: list[str], ts: int | None) -> None:
+        """Rewrite the filter metadata of one article's passages (after a syndicated copy)."""
+        ids = [f"{article_id}#{n}" for n in range(passages)]
+        if ids:
+            meta = self._metadata(article_id, 0, {article_id: ts}, {article_id: outlets})
+            self._collection.update(
+                ids=ids, metadatas=[{**meta, "n": n} for n in range(passages)]
+            )
+
+    def delete_articles(self, article_ids: list[str]) -> None:
+        """Remove every passage of these articles."""
+        for article_id in article_ids:
+            self._collection.delete(where={"article_id": article_id})
+
+    def query(
+        self,
+        vector: np.ndarray,
+        k: int,
+        outlets: list[str] | None = None,
+        since_ts: int | None = None,
+        until_ts: int | None = None,
+    ) -> list[VectorMatch]:
+        """The ``k`` nearest passages, optionally only from some outlets or a date window."""
+        clauses: list[dict[str, Any]] = []
+        if outlets:
+            ors = [{"outlets": {"$contains": o}} for o in outlets]
+            clauses.append(ors[0] if len(ors) == 1 else {"$or": ors})
+        if since_ts is not None:
+            clauses.append({"published_ts": {"$gte": since_ts}})
+        if until_ts is not None:
+            clauses.append({"published_ts": {"$lte": until_ts}})
+        where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        n = min(k, self.count())
+        if n <= 0:
+            return []
+        result = self._collection.query(
+            query_embeddings=np.asarray([vector], dtype=np.float32),
+            n_results=n,
+            where=where,
+            include=["distances", "metadatas"],
+        )
+        return [
+            VectorMatch(passage_id=pid, article_id=str(meta["article_id"]), score=1.0 - float(dist))
+            for pid, meta, dist in zip(
+                result["ids"][0], result["metadatas"][0], result["distances"][0], strict=True
+            )
+        ]
+
+    def article_ids(self) -> set[str]:
+        """Every article id that has vectors (a full scan: for checks and repair)."""
+        found: set[str] = set()
+        offset = 0
+        while True:
+            batch = self._collection.get(include=["metadatas"], limit=5000, offset=offset)
+            if not batch["ids"]:
+                return found
+            found.update(str(m["article_id"]) for m in batch["metadatas"])
+            offset += len(batch["ids"])
+
+    @staticmethod
+    def _metadata(
+        article_id: str, n: int, published_ts: dict[str, int | None], outlets: dict[str, list[str]]
+    ) -> dict[str, Any]:
+        meta: dict[str, Any] = {"article_id": article_id, "n": n}
+        if published_ts.get(article_id) is not None:
+            meta["published_ts"] = published_ts[article_id]
+        if outlets.get(article_id):
+            meta["outlets"] = list(outlets[article_id])
+        return meta

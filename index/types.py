@@ -1,0 +1,101 @@
+"""Values that travel between index modules: parsed inputs, stored articles, passages and hits."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Span = tuple[int, int]
+
+
+class _Value(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ParsedArticle(_Value):
+    """An article as read from an input, before it is stored.
+
+    ``key`` identifies where the article lives (its URL, or the file it came from): the same key
+    with new text is an update of the same article.
+    """
+
+    origin: str = Field(description="The file, line or URL it was read from, for messages.")
+    key: str | None = Field(None, description="URL or file URI; same key + new text = update.")
+    title: str
+    text: str
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published_at: str | None = Field(None, description="ISO 8601 date or datetime, or None.")
+
+
+class Source(_Value):
+    """One place an article was published (syndicated copies have several)."""
+
+    key: str
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    published_at: str | None = None
+
+
+class Article(_Value):
+    """A stored article. ``id`` is derived from its text, so identical texts share one id."""
+
+    id: str
+    title: str
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published_at: str | None = None
+    text: str
+    ingested_at: str
+    passages: int = 0
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def outlets(self) -> list[str]:
+        """Every distinct outlet that carried this text, first-seen first."""
+        seen: list[str] = []
+        for outlet in [self.outlet, *(s.outlet for s in self.sources)]:
+            if outlet and outlet not in seen:
+                seen.append(outlet)
+        return seen
+
+
+class Passage(_Value):
+    """A span of an article's text, sized for the embedding model.
+
+    ``start``/``end`` are character offsets into the article text, so
+    ``article.text[start:end] == text``; ``sentences`` holds absolute offsets too.
+    """
+
+    id: str
+    article_id: str
+    n: int
+    start: int
+    end: int
+    text: str
+    sentences: tuple[Span, ...]
+
+
+class Hit(_Value):
+    """A retrieved passage with the fields of its article."""
+
+    passage_id: str
+    article_id: str
+    n: int
+    text: str
+    start: int
+    end: int
+    sentences: tuple[Span, ...]
+    score: float
+    title: str
+    url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    published_at: str | None = None
+    outlets: tuple[str, ...] = ()
+
+    def sentence_texts(self) -> list[tuple[Span, str]]:
+        """Each sentence of the passage with its absolute span."""
+        return [((s, e), self.text[s - self.start : e - self.start]) for s, e in self.sentences]
