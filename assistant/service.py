@@ -92,8 +92,9 @@ class Assistant:
         ix = self.settings.index
         with _translated():
             return ingest(
-                self.library, list(paths_or_urls), progress, ix.passage_tokens, ix.overlap_sentences
-            )
+                self.library, list(paths_or_urls), progress, ix.passage_tokens,
+                ix.overlap_sentences, ix.ingest_batch,
+            )  # fmt: skip
 
     def search(
         self, question: str, k: int | None = None, filters: Filters | dict[str, Any] | None = None

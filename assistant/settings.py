@@ -36,6 +36,9 @@ class IndexSettings(_Section):
     overlap_sentences: int = Field(
         1, ge=0, le=3, description="Sentences repeated between consecutive passages."
     )
+    ingest_batch: int = Field(
+        256, ge=1, le=10000, description="Passages embedded and committed together during ingest."
+    )
     collection: str = Field("newsdesk-passages", description="Chroma collection name.")
 
 

@@ -1,0 +1,192 @@
+"""Ingest end to end: real readers, the real model, a real Chroma store in a temp dir."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from index import Library, ingest
+
+pytestmark = pytest.mark.slow
+
+ARTICLE_A = (
+    "Kyiv officials said on Monday that the new air defence systems had arrived. "
+    "The deliveries were confirmed by the defence ministry. "
+    "Analysts at the Institute for the Study of War said the systems would protect the capital."
+)
+ARTICLE_B = (
+    "Farmers in Poland blocked border crossings for a third day on Wednesday. "
+    "They protest against imports of cheap grain. "
+    "The government in Warsaw promised talks with the farmers' unions next week."
+)
+ARTICLE_C = (
+    "The central bank raised its key interest rate by half a point to 5.5 percent. "
+    "Inflation has stayed above the target for two years. "
+    "Economists had expected a smaller increase."
+)
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return path
+
+
+def check_consistent(library: Library) -> None:
+    """Catalog and vector store agree: same articles, every passage once, offsets exact."""
+    catalog_ids = {a.id for a in library.catalog.list_articles()}
+    assert library.store.article_ids() == catalog_ids
+    assert library.store.count() == library.catalog.counts()["passages"]
+    for article in library.catalog.list_articles():
+        passages = library.catalog.passages_of(article.id, article.text)
+        assert len(passages) == article.passages > 0
+        for p in passages:
+            assert article.text[p.start : p.end] == p.text
+            for s, e in p.sentences:
+                assert p.start <= s < e <= p.end
+
+
+def test_every_format_in_a_folder(library: Library, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "nested").mkdir(parents=True)
+    (folder / "a.txt").write_text("Air defence arrives in Kyiv\n" + ARTICLE_A)
+    (folder / "nested" / "b.md").write_text(
+        "---\ntitle: Farmers block the border\nurl: https://news.example.pl/farmers\n"
+        "outlet: Example PL\ndate: 2024-01-10\n---\n" + ARTICLE_B
+    )
+    (folder / "c.html").write_text(
+        "<html><head><title>Rates up</title><meta property='og:site_name' content='Money Daily'>"
+        "<meta property='article:published_time' content='2024-01-12'></head><body><article>"
+        f"<h1>Central bank raises rates</h1><p>{ARTICLE_C}</p></article></body></html>"
+    )
+    write_jsonl(
+        folder / "d.jsonl",
+        [{"title": "Quake", "text": "A strong earthquake struck the coast of Japan on New Year's Day. "
+          "Hundreds of buildings collapsed.", "url": "https://apnews.example/quake",
+          "published_at": "2024-01-01"}],
+    )  # fmt: skip
+    (folder / "e.json").write_text(
+        json.dumps([{"headline": "Storm", "body": "A winter storm closed schools across Ohio. "
+                     "Snow is expected to continue through Friday.", "link": "https://w.example/s"}])
+    )  # fmt: skip
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(folder / "f.pdf"))
+    pdf.drawString(72, 720, "The city council approved a new budget on Tuesday.")
+    pdf.drawString(72, 700, "The budget includes more money for public transport.")
+    pdf.save()
+    (folder / "notes.docx").write_bytes(b"PK\x03\x04 not supported")
+    (folder / ".hidden.txt").write_text("Hidden files are skipped.")
+
+    report = ingest(library, [folder])
+    assert report.failed == 0, [i for i in report.items if i.status == "failed"]
+    assert report.added == 6
+    assert report.ignored == [str(folder / "notes.docx")]
+    titles = {a.title for a in library.catalog.list_articles()}
+    assert {"Air defence arrives in Kyiv", "Farmers block the border", "Quake", "Storm"} <= titles
+    md = next(a for a in library.catalog.list_articles() if a.title == "Farmers block the border")
+    assert (md.outlet, md.published_at, md.url) == (
+        "Example PL", "2024-01-10", "https://news.example.pl/farmers"
+    )
+    check_consistent(library)
+    hits = library.search("Why are farmers blocking the border?", k=3)
+    assert hits[0].title == "Farmers block the border"
+    assert "Poland" in hits[0].text
+
+
+def test_reingest_is_idempotent(library: Library, tmp_path: Path) -> None:
+    data = write_jsonl(
+        tmp_path / "a.jsonl",
+        [{"title": "A", "text": ARTICLE_A, "url": "https://x.example/a"},
+         {"title": "B", "text": ARTICLE_B, "url": "https://x.example/b"}],
+    )  # fmt: skip
+    first = ingest(library, [data])
+    vectors = library.store.count()
+    second = ingest(library, [data])
+    assert (first.added, second.added, second.unchanged, second.passages) == (2, 0, 2, 0)
+    assert library.store.count() == vectors
+    check_consistent(library)
+
+
+def test_update_by_url_replaces_old_passages(library: Library, tmp_path: Path) -> None:
+    url = "https://x.example/rates"
+    ingest(library, [write_jsonl(tmp_path / "v1.jsonl", [{"title": "Rates", "text": ARTICLE_C, "url": url}])])
+    old_id = library.catalog.article_for_key(url)
+    revised = ARTICLE_C.replace("5.5 percent", "5.75 percent") + " Markets fell after the decision."
+    report = ingest(
+        library, [write_jsonl(tmp_path / "v2.jsonl", [{"title": "Rates", "text": revised, "url": url}])]
+    )
+    assert report.updated == 1 and report.added == 0
+    new_id = library.catalog.article_for_key(url)
+    assert new_id != old_id
+    assert library.catalog.get_article(old_id) is None
+    assert library.catalog.counts()["articles"] == 1
+    hits = library.search("key interest rate raised", k=5)
+    assert {h.article_id for h in hits} == {new_id}
+    assert all("5.5 percent" not in h.text for h in hits)
+    check_consistent(library)
+
+
+def test_syndicated_copies_are_embedded_once(library: Library, tmp_path: Path) -> None:
+    rows = [
+        {"title": "Farmers protest", "text": ARTICLE_B, "url": "https://apnews.com/farmers"},
+        {"title": "Farmers protest (AP)", "text": ARTICLE_B, "url": "https://www.wtop.com/farmers"},
+    ]
+    report = ingest(library, [write_jsonl(tmp_path / "s.jsonl", rows)])
+    assert (report.added, report.duplicates) == (1, 1)
+    assert library.catalog.counts() == {"articles": 1, "passages": 1, "sources": 2, "outlets": 2}
+    (article,) = library.catalog.list_articles()
+    assert article.outlets == ["apnews.com", "wtop.com"]
+    assert {s.url for s in article.sources} == {r["url"] for r in rows}
+    # the copy's outlet is searchable as a filter, though its text was embedded once
+    hits = library.search("grain imports protest", k=3, outlets=["wtop.com"])
+    assert hits and hits[0].outlets == ("apnews.com", "wtop.com")
+    # a third copy arriving later is attached without embedding anything
+    later = ingest(library, [write_jsonl(tmp_path / "t.jsonl", [{**rows[0], "url": "https://abc.example/f"}])])
+    assert (later.duplicates, later.passages) == (1, 0)
+    assert library.search("grain imports protest", k=3, outlets=["abc.example"])
+    check_consistent(library)
+
+
+def test_corrupt_file_among_good_ones(library: Library, tmp_path: Path) -> None:
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "good1.txt").write_text("Good one\n" + ARTICLE_A)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    write_jsonl(folder / "lines.jsonl", [{"title": "ok", "text": ARTICLE_B}])
+    with (folder / "lines.jsonl").open("a") as handle:
+        handle.write("{not json\n")
+        handle.write(json.dumps({"title": "no text"}) + "\n")
+    (folder / "good2.md").write_text("# Good two\n" + ARTICLE_C)
+
+    report = ingest(library, [folder, tmp_path / "missing.txt"])
+    assert report.added == 3
+    failed = {(Path(i.origin).name, i.line) for i in report.items if i.status == "failed"}
+    assert failed == {
+        ("broken.pdf", None), ("binary.txt", None), ("lines.jsonl", 2), ("lines.jsonl", 3),
+        ("missing.txt", None),
+    }  # fmt: skip
+    reasons = {Path(i.origin).name: i.reason for i in report.items if i.status == "failed"}
+    assert "PDF" in reasons["broken.pdf"] and "binary" in reasons["binary.txt"]
+    assert not report.ok
+    check_consistent(library)
+
+
+def test_delete_removes_passages(library: Library, tmp_path: Path) -> None:
+    rows = [{"title": "A", "text": ARTICLE_A}, {"title": "C", "text": ARTICLE_C}]
+    ingest(library, [write_jsonl(tmp_path / "x.jsonl", rows)])
+    target = next(a for a in library.catalog.list_articles() if a.title == "C")
+    assert library.delete(target.id)
+    assert not library.delete(target.id)
+    assert all(h.article_id != target.id for h in library.search("interest rate", k=5))
+    check_consistent(library)
+
+
+def test_embedding_model_mismatch_is_refused(library: Library, tmp_path: Path) -> None:
+    from index import SentenceEmbedder, StoreError
+
+    ingest(library, [write_jsonl(tmp_path / "x.jsonl", [{"title": "A", "text": ARTICLE_A}])])
+    with pytest.raises(StoreError, match="NEWSDESK_INDEX__MODEL"):
+        Library(library.home, SentenceEmbedder(model="/some/other/model"))

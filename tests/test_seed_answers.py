@@ -1,0 +1,57 @@
+"""The seed article: questions about its facts are answered by quoting the right sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CASES = [
+    ("How many Russian troops were killed in the failed evacuation?", "at least 30 troops killed"),
+    ("Where are the Ukrainian troops retreating to?", "retreating toward Konstantinovka"),
+    ("Who analysed the satellite imagery?", "satellite imagery analyzed by *The New York Times*"),
+    ("Which outlet obtained the leaked military communication?", "obtained by *The Global Times*"),
+    ("Which village near Bakhmut are Russian forces attacking?", "Kleban-Byka"),
+    ("What did the UN official in Kyiv say?", "humanitarian crisis"),
+]
+
+UNANSWERABLE = [
+    "What is the inflation rate in Japan?",
+    "Who won the Super Bowl?",
+    "What did the European Central Bank decide about interest rates?",
+]
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory, embedder, seed_dir):
+    from assistant import Assistant
+
+    bot = Assistant(home=tmp_path_factory.mktemp("seed-home"))
+    bot.embedder = embedder
+    report = bot.ingest(seed_dir)
+    assert report.added == 1 and report.ok
+    return bot
+
+
+@pytest.mark.parametrize(("question", "expected"), CASES)
+def test_fact_is_quoted_with_a_correct_citation(seeded, question: str, expected: str) -> None:
+    answer = seeded.ask(question)
+    assert not answer.abstained, answer.text
+    top = answer.citations[0]
+    assert expected in top.quote, (question, [c.quote for c in answer.citations])
+    article = seeded.article(top.article_id)
+    # the citation points at the exact sentence in the article, inside the cited passage
+    assert article.text[top.start : top.end] == top.quote
+    assert article.text[top.passage_start : top.passage_end] == top.passage
+    assert top.passage_start <= top.start < top.end <= top.passage_end
+    assert f"{top.quote} [{top.n}]" in answer.text
+    assert f"[{top.n}] {top.title}" in answer.text
+
+
+@pytest.mark.parametrize("question", UNANSWERABLE)
+def test_question_the_article_does_not_cover_is_declined(seeded, question: str) -> None:
+    answer = seeded.ask(question)
+    assert answer.abstained, answer.text
+    assert answer.citations == []
+    assert "do not answer" in answer.text
+    assert answer.hits  # the closest passages are offered as leads
