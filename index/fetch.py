@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -137,6 +138,8 @@ def _entry_text(entry: Any) -> str:
     html = parts[0].get("value") if parts else entry.get("summary", "")
     if not html:
         return ""
+    # Block elements end a line, so paragraphs stay apart ("A.</p><p>B." is not "A.B.").
+    html = re.sub(r"(?i)<br\s*/?>|</(?:p|div|li|h[1-6]|blockquote|tr|section|article)>", "\\g<0>\n", html)
     try:
         return clean_text(lxml.html.fromstring(html).text_content())
     except (ValueError, lxml.etree.ParserError):

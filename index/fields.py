@@ -77,8 +77,8 @@ def parse_date(value: object) -> str | None:
         return None
     if first.year != second.year or first.month != second.month or first.day != second.day:
         return None  # the string lacks a year, month or day: do not invent one
-    if (first.hour, first.minute, first.second) != (second.hour, second.minute, second.second):
-        return first.date().isoformat()
+    if first.hour != second.hour:
+        return first.date().isoformat()  # no time of day in the string
     return first.isoformat()
 
 

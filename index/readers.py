@@ -72,6 +72,11 @@ def read_path(path: Path) -> Iterator[Item]:
 
 def decode(data: bytes, origin: str) -> str:
     """Bytes to text: UTF-8 (with or without BOM), else the detected encoding; binary is refused."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise IngestError(origin, f"invalid UTF-16 text: {e.reason}") from e
     if b"\x00" in data[:8192]:
         raise IngestError(origin, "looks like a binary file, not text")
     try:
@@ -80,10 +85,13 @@ def decode(data: bytes, origin: str) -> str:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
+    matches = list(from_bytes(data))
+    if not matches:
         raise IngestError(origin, "cannot detect the text encoding; save the file as UTF-8")
-    return str(best)
+    # Short Western texts fit several code pages equally well; cp1252 (a superset of Latin-1) is
+    # by far the most common of them, so it wins a tie.
+    tied = [m for m in matches if m.chaos <= matches[0].chaos]
+    return str(next((m for m in tied if m.encoding == "cp1252"), matches[0]))
 
 
 def read_text(raw: str, origin: str, key: str | None = None) -> ParsedArticle:
@@ -93,13 +101,13 @@ def read_text(raw: str, origin: str, key: str | None = None) -> ParsedArticle:
     in many dumps it is the lede rather than a headline.
     """
     meta: dict[str, Any] = {}
-    body = raw.lstrip("\ufeff")
-    front = re.match(r"^---[ \t]*\n(.*?)\n---[ \t]*(?:\n|$)", body, re.S)
+    body = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    front = re.match(r"^---[ \t]*\n(?:(.*?)\n)?---[ \t]*(?:\n|$)", body, re.S)
     if front:
         import yaml
 
         try:
-            loaded = yaml.safe_load(front.group(1))
+            loaded = yaml.safe_load(front.group(1) or "") or {}
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             line = mark.line + 2 if mark is not None else None
@@ -148,10 +156,17 @@ def read_html(data: bytes | str, origin: str, key: str | None = None, url: str |
         title=doc.get("title") or make_title(text.split("\n", 1)[0]),
         text=text,
         url=page_url,
-        outlet=doc.get("sitename") or outlet_from_url(page_url),
+        outlet=_sitename(doc.get("sitename")) or outlet_from_url(page_url),
         author=doc.get("author"),
         published_at=parse_date(doc.get("date")),
     )
+
+
+def _sitename(value: str | None) -> str | None:
+    """trafilatura's site name, with a bare ``host:port`` reduced to the host."""
+    if not value:
+        return None
+    return re.sub(r"^(?:www\.)?([\w.-]+\.[\w-]+|[\d.]+):\d+$", r"\1", value.strip())
 
 
 def read_pdf(data: bytes, origin: str, key: str | None = None, url: str | None = None) -> ParsedArticle:
@@ -159,25 +174,35 @@ def read_pdf(data: bytes, origin: str, key: str | None = None, url: str | None =
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
 
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
         info_title = (reader.metadata or {}).get("/Title") if reader.metadata else None
-    except (PdfReadError, ValueError, KeyError, TypeError) as e:
-        raise IngestError(origin, f"not a readable PDF: {e}") from e
+    except Exception as e:  # pypdf raises many types on damaged files; none may stop an ingest
+        raise IngestError(origin, f"not a readable PDF: {type(e).__name__}: {e}") from e
     text = clean_text(_reflow("\n\n".join(pages)))
     if not text:
         raise IngestError(origin, "the PDF has no extractable text (scanned images need OCR first)")
     return ParsedArticle(
         origin=origin,
         key=url or key,
-        title=str(info_title).strip() if info_title else make_title(text.split("\n", 1)[0]),
+        title=_pdf_title(info_title) or make_title(text.split("\n", 1)[0]),
         text=text,
         url=url,
         outlet=outlet_from_url(url),
     )
+
+
+def _pdf_title(value: object) -> str | None:
+    """The PDF's own title, unless it is a placeholder written by the tool that made it."""
+    title = str(value or "").strip()
+    title = re.sub(r"^Microsoft (?:Word|PowerPoint) - ", "", title)
+    if title.lower() in {"", "untitled", "untitled document", "document", "none", "title"}:
+        return None
+    if re.fullmatch(r"[\w.-]+\.(?:docx?|pdf|odt|rtf|txt|indd|tex)", title, re.I):
+        return None  # a file name, not a headline
+    return title
 
 
 def _reflow(text: str) -> str:
@@ -194,9 +219,12 @@ def read_jsonl(path: Path) -> Iterator[Item]:
             if not line.strip():
                 continue
             try:
-                value = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                yield IngestError(origin, f"invalid JSON: {e}", number)
+                value = json.loads(decode(line, origin))
+            except json.JSONDecodeError as e:
+                yield IngestError(origin, f"invalid JSON at column {e.colno}: {e.msg}", number)
+                continue
+            except IngestError as e:
+                yield IngestError(origin, e.reason, number)
                 continue
             yield from _from_json_value(value, origin, number)
 

@@ -283,12 +283,6 @@ def test_atom_entry_with_missing_page_falls_back_to_feed_content(site: Site) -> 
     assert article.origin.startswith(f"{feed_url} entry 0")
 
 
-@pytest.mark.xfail(
-    reason="fetch._entry_text uses lxml text_content(), which joins block elements with no "
-    "separator: '<p>A.</p><p>B.</p>' becomes 'A.B.'",
-    raises=AssertionError,
-    strict=True,
-)
 def test_atom_fallback_content_keeps_paragraphs_apart(site: Site) -> None:
     body = atom_feed(site).replace(b"&lt;/p&gt;\n&lt;p&gt;", b"&lt;/p&gt;&lt;p&gt;")
     site.add("/atom.xml", body, "application/atom+xml")

@@ -169,12 +169,6 @@ def test_parse_date_output_is_iso() -> None:
         datetime.fromisoformat(parsed)
 
 
-@pytest.mark.xfail(
-    reason="parse_date compares (hour, minute, second) across two defaults, so a time without "
-    "seconds is taken for 'no time' and dropped, losing the time and its UTC offset",
-    raises=AssertionError,
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("value", "expected"),
     [

@@ -188,12 +188,6 @@ def test_md_front_matter_that_is_not_a_mapping_is_an_error(tmp_path: Path) -> No
     assert error.line == 2
 
 
-@pytest.mark.xfail(
-    reason="front matter regex only accepts '\\n' line ends: a CRLF file keeps its front matter "
-    "in the text and gets the title '---'",
-    raises=AssertionError,
-    strict=True,
-)
 def test_md_front_matter_with_crlf_line_endings(tmp_path: Path) -> None:
     path = tmp_path / "windows.md"
     path.write_bytes(b"---\r\ntitle: My Title\r\nauthor: Jane Doe\r\n---\r\nBody text here.\r\n")
@@ -293,24 +287,12 @@ def test_pdf_pages_are_separate_paragraphs(tmp_path: Path) -> None:
     assert article.text == "Page one says hello.\n\nPage two says goodbye."
 
 
-@pytest.mark.xfail(
-    reason="read_pdf trusts the PDF /Title even when it is a placeholder such as reportlab's "
-    "default 'untitled'",
-    raises=AssertionError,
-    strict=True,
-)
 def test_pdf_placeholder_title_is_not_used(tmp_path: Path) -> None:
     path = write_pdf(tmp_path / "notitle.pdf", PDF_PARAGRAPHS)
     article = read_one(path)
     assert article.title.startswith("The city council approved the new budget")
 
 
-@pytest.mark.xfail(
-    reason="read_pdf only catches PdfReadError/ValueError/KeyError/TypeError: a corrupt stream "
-    "filter raises NotImplementedError out of read_path and stops the ingest",
-    raises=NotImplementedError,
-    strict=True,
-)
 def test_pdf_with_corrupt_stream_filter_is_an_ingest_error(tmp_path: Path) -> None:
     good = write_pdf(tmp_path / "good.pdf", PDF_PARAGRAPHS, title="Good")
     data = good.read_bytes()
@@ -594,12 +576,6 @@ def test_latin1_text_is_decoded(tmp_path: Path) -> None:
     assert article.title == "Die Bürgermeisterin von München äußerte sich am Dienstag zur Lage."
 
 
-@pytest.mark.xfail(
-    reason="decode() takes charset_normalizer's best guess, which is cp1250 for Latin-1 French "
-    "and Spanish text: à becomes ŕ/ą and ñ becomes ń (silent mojibake)",
-    raises=AssertionError,
-    strict=True,
-)
 @pytest.mark.parametrize(
     "text",
     [
