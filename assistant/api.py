@@ -128,4 +128,11 @@ def create_app(assistant: Assistant) -> FastAPI:
         """One article with its full text and every source that carried it."""
         return assistant.article(article_id)
 
+    @app.api_route(
+        "/api/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
+    )
+    def unknown(path: str) -> None:
+        """Unknown /api routes get the JSON error shape (the UI owns every other path)."""
+        raise AssistantError(f"No API route /api/{path}.", "See /openapi.json.", status=404)
+
     return app

@@ -1,0 +1,94 @@
+"""Imports run one way: edges -> service -> core -> index; heavy dependencies have one owner."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EDGES = {"assistant.cli", "assistant.api", "assistant.ui"}
+# third-party package -> the only modules allowed to import it
+OWNERS = {
+    "chromadb": {"index.store"},
+    "sentence_transformers": {"index.embed"},
+    "torch": {"index.embed"},
+    "transformers": {"index.embed"},
+    "gradio": {"assistant.ui"},
+    "gradio_client": set(),
+    "fastapi": {"assistant.api"},
+    "starlette": {"assistant.api"},
+    "click": {"assistant.cli"},
+    "uvicorn": {"assistant.cli"},
+    "tqdm": {"assistant.cli"},
+}
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for package in ("assistant", "index", "prompts"):
+        for path in (ROOT / package).rglob("*.py"):
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+            found[name] = path
+    return found
+
+
+def imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("module", sorted(modules()))
+def test_imports_follow_the_module_map(module: str) -> None:
+    imported = imports(modules()[module])
+    top = {name.split(".")[0] for name in imported}
+    if module.startswith("index"):
+        assert not top & {"assistant", "prompts"}, f"{module} imports {top & {'assistant', 'prompts'}}"
+    if module.startswith("prompts"):
+        assert not top & {"assistant", "index"}
+    if module.startswith("assistant") and module not in EDGES:
+        assert not imported & EDGES, f"core module {module} imports an edge: {imported & EDGES}"
+    if module in EDGES - {"assistant.cli"}:
+        assert not imported & (EDGES - {module}), f"{module} imports another edge"
+    for package, owners in OWNERS.items():
+        if package in top:
+            assert module in owners, f"{module} imports {package}; only {owners or 'tests'} may"
+
+
+def test_packages_resolve_inside_the_project() -> None:
+    import assistant
+    import index
+    import prompts
+
+    for package in (assistant, index, prompts):
+        assert Path(package.__file__).resolve().is_relative_to(ROOT), package.__file__
+
+
+def test_public_surface_is_pinned() -> None:
+    import assistant
+    import index
+
+    assert sorted(assistant.__all__) == [
+        "Answer", "Assistant", "AssistantError", "Citation", "Filters", "Settings", "Source",
+        "Stats", "get_settings",
+    ]  # fmt: skip
+    assert sorted(index.__all__) == sorted([
+        "DEFAULT_MODEL", "Article", "Hit", "IngestError", "IngestReport", "ItemResult", "Library",
+        "LockedError", "ParsedArticle", "Passage", "SentenceEmbedder", "Source", "StoreError",
+        "expand_inputs", "ingest",
+    ])  # fmt: skip
+    for package in (assistant, index):
+        for name in package.__all__:
+            assert hasattr(package, name), name
+
+
+def test_no_class_named_indexerror() -> None:
+    for path in modules().values():
+        for node in ast.walk(ast.parse(path.read_text())):
+            assert not (isinstance(node, ast.ClassDef) and node.name == "IndexError"), path

@@ -1,0 +1,99 @@
+"""`newsdesk serve` as a real server on 127.0.0.1: the chat page, one question, the JSON API."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.test_chroma_server import free_port
+
+pytestmark = [pytest.mark.slow, pytest.mark.server]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, embedder, seed_dir: Path):
+    from assistant import Assistant
+
+    home = tmp_path_factory.mktemp("serve-home")
+    bot = Assistant(home=home)
+    bot.embedder = embedder
+    assert bot.ingest(seed_dir).added == 1
+    bot.library.close()
+
+    port = free_port()
+    env = {**os.environ, "NEWSDESK_HOME": str(home), "NO_PROXY": "127.0.0.1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from assistant.cli import main; main()", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else "server exited"
+        assert time.monotonic() < deadline, "newsdesk serve did not start"
+        time.sleep(0.3)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_page_loads(server: str) -> None:
+    page = httpx.get(server + "/", timeout=30)
+    assert page.status_code == 200
+    assert "newsdesk" in page.text and "gradio" in page.text.lower()
+
+
+def test_chat_answers_one_question_through_gradio(server: str) -> None:
+    from gradio_client import Client
+
+    client = Client(server + "/", verbose=False)
+    reply = client.predict("Who analysed the satellite imagery?", api_name="/ask")
+    assert "The New York Times" in reply
+    assert "**[1]**" in reply and "Sources" in reply
+
+
+def test_api_ask_search_articles(server: str) -> None:
+    answer = httpx.post(
+        server + "/api/ask", json={"question": "Where are the Ukrainian troops retreating to?"}, timeout=60
+    ).json()
+    assert not answer["abstained"]
+    assert "Konstantinovka" in answer["citations"][0]["quote"]
+    hits = httpx.post(server + "/api/search", json={"question": "leaked communication", "k": 3}).json()
+    assert len(hits["hits"]) == 3
+    articles = httpx.get(server + "/api/articles").json()
+    assert len(articles) == 1
+    article = httpx.get(f"{server}/api/articles/{articles[0]['id']}").json()
+    cite = answer["citations"][0]
+    assert article["text"][cite["start"] : cite["end"]] == cite["quote"]
+    assert httpx.get(server + "/openapi.json").json()["info"]["title"] == "newsdesk"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("post", "/api/ask", {"question": ""}, 422),
+        ("post", "/api/search", {"question": "x", "k": 0}, 422),
+        ("post", "/api/ask", {"question": "x", "filters": {"since": "2024-02-01", "until": "2024-01-01"}}, 422),
+        ("get", "/api/articles/does-not-exist", None, 404),
+        ("get", "/api/nowhere", None, 404),
+    ],
+)
+def test_errors_have_one_shape(server: str, method: str, path: str, body, status: int) -> None:
+    response = httpx.request(method.upper(), server + path, json=body)
+    assert response.status_code == status
+    payload = response.json()
+    assert payload == {"ok": False, "error": payload["error"], "status": status}
+    assert payload["error"]
