@@ -17,11 +17,110 @@ from index.types import Hit
 from prompts import render
 
 STOPWORDS = frozenset(
-    """a an the and or but if of to in on at by for with from into onto about as is are was were be
-    been being has have had do does did will would shall should can could may might must this that
-    these those it its they them their there here what which who whom whose when where why how
-    not no nor so than too very just also only own same such both each few more most other some
-    any all i me my we our you your he him his she her one ones said says say according""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "into",
+        "onto",
+        "about",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "there",
+        "here",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "not",
+        "no",
+        "nor",
+        "so",
+        "than",
+        "too",
+        "very",
+        "just",
+        "also",
+        "only",
+        "own",
+        "same",
+        "such",
+        "both",
+        "each",
+        "few",
+        "more",
+        "most",
+        "other",
+        "some",
+        "any",
+        "all",
+        "i",
+        "me",
+        "my",
+        "we",
+        "our",
+        "you",
+        "your",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "one",
+        "ones",
+        "said",
+        "says",
+        "say",
+        "according",
+    ]
 )
 _WORD = re.compile(r"[\w][\w'’-]*")
 
@@ -41,13 +140,21 @@ def terms(text: str) -> set[str]:
     return out
 
 
-_NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(?:dozens?|hundreds?|thousands?|millions?|billions?|several|"
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)\b", re.I)
+_NUMBER = re.compile(
+    r"\b\d[\d,.]*\b|\b(?:dozens?|hundreds?|thousands?|millions?|billions?|several|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)\b",
+    re.I,
+)
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE = re.compile(rf"\b(?:{_MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-    r"yesterday|today|tomorrow|week|month|year|(?:19|20)\d\d)\b", re.I)
+_DATE = re.compile(
+    rf"\b(?:{_MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"yesterday|today|tomorrow|week|month|year|(?:19|20)\d\d)\b",
+    re.I,
+)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
-_PLACE = re.compile(r"\b(?:in|to|toward|towards|into|near|at|from|outside|across)\s+(?:the\s+)?[A-Z]")
+_PLACE = re.compile(
+    r"\b(?:in|to|toward|towards|into|near|at|from|outside|across)\s+(?:the\s+)?[A-Z]"
+)
 
 
 def answer_type_match(question: str, sentence: str) -> bool:

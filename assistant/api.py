@@ -85,7 +85,9 @@ def create_app(assistant: Assistant) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(error_body(str(exc.detail), exc.status_code), status_code=exc.status_code)
+        return JSONResponse(
+            error_body(str(exc.detail), exc.status_code), status_code=exc.status_code
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -129,7 +131,9 @@ def create_app(assistant: Assistant) -> FastAPI:
         return assistant.article(article_id)
 
     @app.api_route(
-        "/api/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
+        "/api/{path:path}",
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        include_in_schema=False,
     )
     def unknown(path: str) -> None:
         """Unknown /api routes get the JSON error shape (the UI owns every other path)."""

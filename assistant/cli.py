@@ -82,10 +82,14 @@ def ingest(assistant: Assistant, inputs: tuple[str, ...], as_json: bool) -> None
 
     def progress(kind: str, n: int) -> None:
         if kind not in bars:
-            position, unit = {"inputs": (0, "input"), "articles": (1, "article"), "passages": (2, "passage")}[kind]
+            position, unit = {
+                "inputs": (0, "input"),
+                "articles": (1, "article"),
+                "passages": (2, "passage"),
+            }[kind]
             bars[kind] = tqdm(
-                desc=f"{kind:>8}", unit=unit, position=position, file=sys.stderr, dynamic_ncols=True,
-                disable=as_json or None, leave=True,
+                desc=f"{kind:>8}", unit=unit, position=position, file=sys.stderr,
+                dynamic_ncols=True, disable=as_json or None, leave=True,
             )  # fmt: skip
         bars[kind].update(n)
 
@@ -144,12 +148,23 @@ def search(
     with _errors():
         hits = assistant.search(question, k=k, filters=filters)
     if as_json:
-        _emit_json({"question": question, "filters": filters.model_dump(mode="json"), "hits": [_hit_json(h) for h in hits]})
+        _emit_json(
+            {
+                "question": question,
+                "filters": filters.model_dump(mode="json"),
+                "hits": [_hit_json(h) for h in hits],
+            }
+        )
         return
     for i, hit in enumerate(hits, 1):
         meta = ", ".join(x for x in (hit.outlet, hit.published_at) if x)
-        click.secho(f"{i}. {hit.title}" + (f" ({meta})" if meta else "") + f"  score {hit.score:.3f}", bold=True)
-        click.echo(f"   {hit.article_id} chars {hit.start}-{hit.end}" + (f"  {hit.url}" if hit.url else ""))
+        click.secho(
+            f"{i}. {hit.title}" + (f" ({meta})" if meta else "") + f"  score {hit.score:.3f}",
+            bold=True,
+        )
+        click.echo(
+            f"   {hit.article_id} chars {hit.start}-{hit.end}" + (f"  {hit.url}" if hit.url else "")
+        )
         click.echo("   " + " ".join(hit.text.split()))
         click.echo()
 
@@ -186,7 +201,12 @@ def articles(assistant: Assistant, limit: int | None, as_json: bool) -> None:
         found = assistant.articles(limit=limit)
     if as_json:
         _emit_json(
-            {"articles": [a.model_dump(mode="json", exclude={"text"}) | {"outlets": a.outlets} for a in found]}
+            {
+                "articles": [
+                    a.model_dump(mode="json", exclude={"text"}) | {"outlets": a.outlets}
+                    for a in found
+                ]
+            }
         )
         return
     for a in found:

@@ -78,7 +78,10 @@ class Assistant:
         """The catalog and vector store under ``settings.home``."""
         with _translated():
             return Library(
-                self.settings.home, self.embedder, self.settings.chroma_url, self.settings.index.collection
+                self.settings.home,
+                self.embedder,
+                self.settings.chroma_url,
+                self.settings.index.collection,
             )
 
     def ingest(
@@ -115,7 +118,12 @@ class Assistant:
         opts = self.settings.answer
         with _translated():
             self._require_articles()
-            hits = retrieve(self.library, question, max(self.settings.retrieval.k, opts.context_passages), parsed)
+            hits = retrieve(
+                self.library,
+                question,
+                max(self.settings.retrieval.k, opts.context_passages),
+                parsed,
+            )
             return compose(
                 question, hits, self.embedder, parsed, opts.context_passages, opts.max_sentences,
                 opts.min_relevance,
@@ -129,7 +137,9 @@ class Assistant:
         """One article with its full text and sources."""
         found = self.library.catalog.get_article(article_id)
         if found is None:
-            raise NotFound(f"No article with id {article_id!r}.", "List ids with `newsdesk articles`.")
+            raise NotFound(
+                f"No article with id {article_id!r}.", "List ids with `newsdesk articles`."
+            )
         return found
 
     def delete(self, article_id: str) -> None:
@@ -180,7 +190,8 @@ class Assistant:
             return Filters.model_validate(filters)
         except ValidationError as e:
             problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or 'filters'}: {err['msg']}" for err in e.errors()
+                f"{'.'.join(str(p) for p in err['loc']) or 'filters'}: {err['msg']}"
+                for err in e.errors()
             )
             raise BadRequest(
                 f"Invalid filters: {problems}.",

@@ -1,4 +1,4 @@
-"""Settings: one object, read from NEWSDESK_* environment variables (the only module that reads them).
+"""Settings: one object, read from NEWSDESK_* environment variables (only this module reads them).
 
 Nested fields use a double underscore: ``NEWSDESK_INDEX__MODEL=/path/to/model``,
 ``NEWSDESK_ANSWER__MIN_RELEVANCE=0.4``. ``NEWSDESK_HOME`` and ``NEWSDESK_CHROMA_URL`` are top level.

@@ -12,11 +12,11 @@ from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-import gradio as gr  # noqa: E402
+import gradio as gr
 
-from assistant.errors import AssistantError  # noqa: E402
-from assistant.service import Assistant  # noqa: E402
-from assistant.types import Answer, Citation  # noqa: E402
+from assistant.errors import AssistantError
+from assistant.service import Assistant
+from assistant.types import Answer, Citation
 
 
 def _escape(text: str) -> str:
@@ -30,21 +30,27 @@ def _escape(text: str) -> str:
 def render_answer(answer: Answer) -> str:
     """The answer as Markdown: quoted sentences with [n], then a card per source."""
     if answer.abstained:
-        lines = [f"**{_escape(answer.body)}**", "", "Closest passages (leads to read, not an answer):"]
+        lines = [
+            f"**{_escape(answer.body)}**",
+            "",
+            "Closest passages (leads to read, not an answer):",
+        ]
         for hit in answer.hits[:3]:
             meta = ", ".join(x for x in (hit.outlet, hit.published_at) if x) or "unknown outlet"
-            lines.append(f"- “{_escape(_snippet(hit.text))}” — *{_escape(hit.title)}* ({_escape(meta)})")
+            lines.append(
+                f"- “{_escape(_snippet(hit.text))}” — *{_escape(hit.title)}* ({_escape(meta)})"
+            )
         return "\n".join(lines)
-    parts = [
-        f"{_escape(c.quote)} **[{c.n}]**" for c in answer.citations
-    ]
+    parts = [f"{_escape(c.quote)} **[{c.n}]**" for c in answer.citations]
     cards = []
     for source in answer.sources:
         quotes = [c for c in answer.citations if c.n == source.n]
         meta = ", ".join(x for x in (source.outlet or "unknown outlet", source.published_at) if x)
         title = _escape(source.title)
         link = f"[{title}]({html.escape(source.url, quote=True)})" if source.url else title
-        cards.append(f"**[{source.n}]** {link} — {_escape(meta)}\n\n> {_highlight(quotes[0], quotes)}")
+        cards.append(
+            f"**[{source.n}]** {link} — {_escape(meta)}\n\n> {_highlight(quotes[0], quotes)}"
+        )
     text = "\n\n".join(parts) + "\n\n---\n**Sources**\n\n" + "\n\n".join(cards)
     if answer.filters.active:
         text += f"\n\n*Filters applied: {_escape(answer.filters.describe())}*"
@@ -101,15 +107,21 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
     def library_line() -> str:
         s = assistant.stats()
         span = f", published {s.first_published} to {s.last_published}" if s.first_published else ""
-        return f"**Library:** {s.articles} articles, {s.passages} passages, {s.outlets} outlets{span}"
+        return (
+            f"**Library:** {s.articles} articles, {s.passages} passages, {s.outlets} outlets{span}"
+        )
 
     with gr.Blocks(title="newsdesk") as demo:
-        gr.Markdown("## newsdesk\nAsk about your news articles. Every answer quotes and cites its sources.")
+        gr.Markdown(
+            "## newsdesk\nAsk about your news articles. Every answer quotes and cites its sources."
+        )
         status = gr.Markdown()
         gr.ChatInterface(
             respond,
             chatbot=gr.Chatbot(height=520, sanitize_html=True, label="newsdesk"),
-            textbox=gr.Textbox(placeholder="Ask a question about the loaded articles…", elem_id="question"),
+            textbox=gr.Textbox(
+                placeholder="Ask a question about the loaded articles…", elem_id="question"
+            ),
             api_name="ask",
         )
         with gr.Accordion("Add articles", open=False):

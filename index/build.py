@@ -55,22 +55,27 @@ class IngestReport:
 
     @property
     def added(self) -> int:
+        """Articles stored for the first time."""
         return self.count("added")
 
     @property
     def updated(self) -> int:
+        """Sources whose text changed (the old version was replaced)."""
         return self.count("updated")
 
     @property
     def unchanged(self) -> int:
+        """Articles already stored with the same text."""
         return self.count("unchanged")
 
     @property
     def duplicates(self) -> int:
+        """Known texts seen under a new URL or outlet (syndicated copies)."""
         return self.count("duplicate")
 
     @property
     def failed(self) -> int:
+        """Inputs that could not be read."""
         return self.count("failed")
 
     @property
@@ -106,7 +111,9 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[str], list[str], l
         path = Path(value).expanduser()
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(p.startswith(".") for p in child.relative_to(path).parts):
+                if child.is_file() and not any(
+                    p.startswith(".") for p in child.relative_to(path).parts
+                ):
                     (found if child.suffix.lower() in SUPPORTED else ignored).append(str(child))
         elif path.is_file():
             found.append(str(path))

@@ -140,7 +140,9 @@ class Catalog:
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            found.update(r[0] for r in self._rows(f"SELECT id FROM articles WHERE id IN ({marks})", chunk))
+            found.update(
+                r[0] for r in self._rows(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
+            )
         return found
 
     # -- writes -------------------------------------------------------------------------------
@@ -183,8 +185,16 @@ class Catalog:
                     "INSERT INTO articles (id, title, url, outlet, author, published_at, "
                     "published_ts, text, ingested_at, passages) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     (
-                        article.id, article.title, article.url, article.outlet, article.author,
-                        article.published_at, ts, article.text, article.ingested_at, len(passages),
+                        article.id,
+                        article.title,
+                        article.url,
+                        article.outlet,
+                        article.author,
+                        article.published_at,
+                        ts,
+                        article.text,
+                        article.ingested_at,
+                        len(passages),
                     ),
                 )
                 db.executemany(
@@ -206,8 +216,13 @@ class Catalog:
                     "INSERT OR REPLACE INTO sources (key, article_id, url, outlet, title, "
                     "published_at, added_at) VALUES (?,?,?,?,?,?,?)",
                     (
-                        source.key, article_id, source.url, source.outlet, source.title,
-                        source.published_at, added_at,
+                        source.key,
+                        article_id,
+                        source.url,
+                        source.outlet,
+                        source.title,
+                        source.published_at,
+                        added_at,
                     ),
                 )
                 if old and old[0] != article_id and old[0] not in candidates:
@@ -254,7 +269,9 @@ class Catalog:
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk)
+            rows = self._rows(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
+            )
             sources = self._sources([r[0] for r in rows])
             out.update({r[0]: self._article(r, sources.get(r[0], ())) for r in rows})
         return out
@@ -267,13 +284,20 @@ class Catalog:
         )
         return [
             Passage(
-                id=r[0], article_id=article_id, n=r[1], start=r[2], end=r[3], text=text[r[2] : r[3]],
+                id=r[0],
+                article_id=article_id,
+                n=r[1],
+                start=r[2],
+                end=r[3],
+                text=text[r[2] : r[3]],
                 sentences=tuple(tuple(s) for s in json.loads(r[4])),
             )
             for r in rows
         ]
 
-    def passage_spans(self, passage_ids: Iterable[str]) -> dict[str, tuple[str, int, int, int, list]]:
+    def passage_spans(
+        self, passage_ids: Iterable[str]
+    ) -> dict[str, tuple[str, int, int, int, list]]:
         """(article_id, n, start, end, sentences) for each known passage id."""
         ids = list(passage_ids)
         out: dict[str, tuple[str, int, int, int, list]] = {}
@@ -281,7 +305,8 @@ class Catalog:
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
             for r in self._rows(
-                f"SELECT id, article_id, n, start, end, sentences FROM passages WHERE id IN ({marks})",
+                "SELECT id, article_id, n, start, end, sentences FROM passages "
+                f"WHERE id IN ({marks})",
                 chunk,
             ):
                 out[r[0]] = (r[1], r[2], r[3], r[4], json.loads(r[5]))
@@ -305,7 +330,8 @@ class Catalog:
     def date_span(self) -> tuple[str | None, str | None]:
         """Earliest and latest publication dates of the articles that have one."""
         row = self._rows(
-            "SELECT min(published_at), max(published_at) FROM articles WHERE published_at IS NOT NULL"
+            "SELECT min(published_at), max(published_at) FROM articles "
+            "WHERE published_at IS NOT NULL"
         )[0]
         return row[0], row[1]
 
@@ -337,6 +363,14 @@ class Catalog:
     @staticmethod
     def _article(row: tuple, sources: tuple[Source, ...]) -> Article:
         return Article(
-            id=row[0], title=row[1], url=row[2], outlet=row[3], author=row[4], published_at=row[5],
-            text=row[6], ingested_at=row[7], passages=row[8], sources=sources,
+            id=row[0],
+            title=row[1],
+            url=row[2],
+            outlet=row[3],
+            author=row[4],
+            published_at=row[5],
+            text=row[6],
+            ingested_at=row[7],
+            passages=row[8],
+            sources=sources,
         )

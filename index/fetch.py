@@ -50,7 +50,10 @@ def read_url(url: str, timeout: float = 20.0) -> Iterator[Item]:
             elif content_type.startswith("text/plain"):
                 article = read_text(decode(data, url), url, key=final_url)
                 yield article.model_copy(
-                    update={"url": final_url, "outlet": article.outlet or outlet_from_url(final_url)}
+                    update={
+                        "url": final_url,
+                        "outlet": article.outlet or outlet_from_url(final_url),
+                    }
                 )
             else:
                 yield read_html(data, url, url=final_url)
@@ -97,7 +100,9 @@ def _read_feed(client: httpx.Client, feed_url: str, data: bytes) -> Iterator[Ite
         article = _entry_page(client, link, origin) if link else None
         fallback = _entry_text(entry)
         if article is None and not fallback:
-            yield IngestError(feed_url, f"entry {i}: no readable page at {link!r} and no content in the feed")
+            yield IngestError(
+                feed_url, f"entry {i}: no readable page at {link!r} and no content in the feed"
+            )
             continue
         published = _entry_date(entry)
         if article is None:
@@ -139,7 +144,9 @@ def _entry_text(entry: Any) -> str:
     if not html:
         return ""
     # Block elements end a line, so paragraphs stay apart ("A.</p><p>B." is not "A.B.").
-    html = re.sub(r"(?i)<br\s*/?>|</(?:p|div|li|h[1-6]|blockquote|tr|section|article)>", "\\g<0>\n", html)
+    html = re.sub(
+        r"(?i)<br\s*/?>|</(?:p|div|li|h[1-6]|blockquote|tr|section|article)>", "\\g<0>\n", html
+    )
     try:
         return clean_text(lxml.html.fromstring(html).text_content())
     except (ValueError, lxml.etree.ParserError):

@@ -63,7 +63,9 @@ def read_path(path: Path) -> Iterator[Item]:
             yield from read_json(decode(path.read_bytes(), origin), origin)
         else:
             supported = ", ".join(sorted(SUPPORTED))
-            yield IngestError(origin, f"unsupported file type {suffix or '(none)'}; use {supported}")
+            yield IngestError(
+                origin, f"unsupported file type {suffix or '(none)'}; use {supported}"
+            )
     except IngestError as e:
         yield e
     except OSError as e:
@@ -133,7 +135,9 @@ def read_text(raw: str, origin: str, key: str | None = None) -> ParsedArticle:
     )
 
 
-def read_html(data: bytes | str, origin: str, key: str | None = None, url: str | None = None) -> ParsedArticle:
+def read_html(
+    data: bytes | str, origin: str, key: str | None = None, url: str | None = None
+) -> ParsedArticle:
     """The main text and metadata of an HTML page, via trafilatura."""
     import trafilatura
 
@@ -145,8 +149,10 @@ def read_html(data: bytes | str, origin: str, key: str | None = None, url: str |
         include_tables=True,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
-    doc = extracted.as_dict() if hasattr(extracted, "as_dict") else extracted
-    text = clean_text(doc.get("text") or "") if doc else ""
+    doc: dict[str, Any] = {}
+    if extracted is not None:
+        doc = extracted.as_dict() if hasattr(extracted, "as_dict") else dict(extracted)
+    text = clean_text(doc.get("text") or "")
     if not text:
         raise IngestError(origin, "no article text found in the HTML page")
     page_url = url or doc.get("url")
@@ -163,13 +169,15 @@ def read_html(data: bytes | str, origin: str, key: str | None = None, url: str |
 
 
 def _sitename(value: str | None) -> str | None:
-    """trafilatura's site name, with a bare ``host:port`` reduced to the host."""
+    """Trafilatura's site name, with a bare ``host:port`` reduced to the host."""
     if not value:
         return None
     return re.sub(r"^(?:www\.)?([\w.-]+\.[\w-]+|[\d.]+):\d+$", r"\1", value.strip())
 
 
-def read_pdf(data: bytes, origin: str, key: str | None = None, url: str | None = None) -> ParsedArticle:
+def read_pdf(
+    data: bytes, origin: str, key: str | None = None, url: str | None = None
+) -> ParsedArticle:
     """The text of a PDF (pypdf), with lines re-flowed into paragraphs."""
     import io
 
@@ -178,7 +186,7 @@ def read_pdf(data: bytes, origin: str, key: str | None = None, url: str | None =
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = [page.extract_text() or "" for page in reader.pages]
-        info_title = (reader.metadata or {}).get("/Title") if reader.metadata else None
+        info_title = reader.metadata.get("/Title") if reader.metadata else None
     except Exception as e:  # pypdf raises many types on damaged files; none may stop an ingest
         raise IngestError(origin, f"not a readable PDF: {type(e).__name__}: {e}") from e
     text = clean_text(_reflow("\n\n".join(pages)))

@@ -82,12 +82,15 @@ class VectorStore:
                 metadata={"model": model, "dimension": dimension},
             )
         except Exception as e:
-            raise StoreError(f"Cannot open Chroma collection {collection!r} at {self.location}: {e}") from e
+            raise StoreError(
+                f"Cannot open Chroma collection {collection!r} at {self.location}: {e}"
+            ) from e
         meta = self._collection.metadata or {}
         if meta.get("model") != model or meta.get("dimension") != dimension:
             raise StoreError(
                 f"The Chroma collection {collection!r} at {self.location} was built with model "
-                f"{meta.get('model')!r} ({meta.get('dimension')} dims), not {model!r} ({dimension}). "
+                f"{meta.get('model')!r} ({meta.get('dimension')} dims), "
+                f"not {model!r} ({dimension}). "
                 "Set NEWSDESK_INDEX__MODEL back, or use a new NEWSDESK_HOME and ingest again."
             )
 
@@ -114,14 +117,14 @@ class VectorStore:
                 metadatas=metadatas[i : i + 1000],
             )
 
-    def set_outlets(self, article_id: str, passages: int, outlets: list[str], ts: int | None) -> None:
+    def set_outlets(
+        self, article_id: str, passages: int, outlets: list[str], ts: int | None
+    ) -> None:
         """Rewrite the filter metadata of one article's passages (after a syndicated copy)."""
         ids = [f"{article_id}#{n}" for n in range(passages)]
         if ids:
             meta = self._metadata(article_id, 0, {article_id: ts}, {article_id: outlets})
-            self._collection.update(
-                ids=ids, metadatas=[{**meta, "n": n} for n in range(passages)]
-            )
+            self._collection.update(ids=ids, metadatas=[{**meta, "n": n} for n in range(passages)])
 
     def delete_articles(self, article_ids: list[str]) -> None:
         """Remove every passage of these articles."""

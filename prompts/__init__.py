@@ -20,7 +20,9 @@ class TemplateError(Exception):
 def names() -> list[str]:
     """Names of the shipped templates (file names without ``.md``)."""
     return sorted(
-        p.name.removesuffix(".md") for p in resources.files(__package__).iterdir() if p.name.endswith(".md")
+        p.name.removesuffix(".md")
+        for p in resources.files(__package__).iterdir()
+        if p.name.endswith(".md")
     )
 
 

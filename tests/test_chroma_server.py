@@ -28,7 +28,16 @@ def chroma_server(tmp_path: Path):
         pytest.fail("the chroma CLI (from the chromadb package) is not installed")
     port = free_port()
     proc = subprocess.Popen(
-        [exe, "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1", "--port", str(port)],
+        [
+            exe,
+            "run",
+            "--path",
+            str(tmp_path / "chroma-server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -70,7 +79,10 @@ def test_ingest_and_ask_through_a_chroma_server(
     # a second client (another process would see the same) finds the same vectors
     again = Assistant()
     again.embedder = embedder
-    assert again.search("leaked military communication", k=1)[0].article_id == answer.citations[0].article_id
+    assert (
+        again.search("leaked military communication", k=1)[0].article_id
+        == answer.citations[0].article_id
+    )
     assert bot.stats().store == chroma_server
 
 

@@ -3,10 +3,6 @@ from __future__ import annotations
 import io
 import re
 import socket
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from reportlab.pdfgen import canvas
@@ -14,6 +10,7 @@ from reportlab.pdfgen import canvas
 from index.errors import IngestError
 from index.fetch import read_url
 from index.types import ParsedArticle
+from tests.conftest import Site
 
 PARAGRAPHS = [
     "Residents of the river town began returning to their homes on Saturday after flood waters "
@@ -29,73 +26,6 @@ SECOND_PARAGRAPHS = [
     "The first new routes will open in the spring, and fares will stay the same for at least two "
     "years, the transit authority said in a statement after the vote.",
 ]
-
-
-@dataclass
-class Site:
-    base: str
-    routes: dict[str, tuple[int, dict[str, str], bytes]] = field(default_factory=dict)
-    requests: list[str] = field(default_factory=list)
-
-    def url(self, path: str) -> str:
-        return self.base + path
-
-    def add(self, path: str, body: bytes, content_type: str, status: int = 200) -> None:
-        self.routes[path] = (status, {"Content-Type": content_type}, body)
-
-    def redirect(self, path: str, location: str, status: int = 302) -> None:
-        self.routes[path] = (status, {"Location": location}, b"")
-
-
-def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            site.requests.append(self.path)
-            status, headers, body = site.routes.get(
-                self.path, (404, {"Content-Type": "text/plain"}, b"not found")
-            )
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    return Handler
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
-
-
-@pytest.fixture
-def site() -> Iterator[Site]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    host, port = server.server_address[:2]
-    assert host == "127.0.0.1"
-    result = Site(base=f"http://127.0.0.1:{port}")
-    server.RequestHandlerClass = make_handler(result)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield result
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def html_page(title: str, paragraphs: list[str], head: str = "") -> bytes:

@@ -60,10 +60,10 @@ def test_every_format_in_a_folder(library: Library, tmp_path: Path) -> None:
         "<meta property='article:published_time' content='2024-01-12'></head><body><article>"
         f"<h1>Central bank raises rates</h1><p>{ARTICLE_C}</p></article></body></html>"
     )
+    quake = "A strong earthquake struck Japan on New Year's Day. Hundreds of buildings collapsed."
     write_jsonl(
         folder / "d.jsonl",
-        [{"title": "Quake", "text": "A strong earthquake struck the coast of Japan on New Year's Day. "
-          "Hundreds of buildings collapsed.", "url": "https://apnews.example/quake",
+        [{"title": "Quake", "text": quake, "url": "https://apnews.example/quake",
           "published_at": "2024-01-01"}],
     )  # fmt: skip
     (folder / "e.json").write_text(
@@ -87,7 +87,9 @@ def test_every_format_in_a_folder(library: Library, tmp_path: Path) -> None:
     assert {"Air defence arrives in Kyiv", "Farmers block the border", "Quake", "Storm"} <= titles
     md = next(a for a in library.catalog.list_articles() if a.title == "Farmers block the border")
     assert (md.outlet, md.published_at, md.url) == (
-        "Example PL", "2024-01-10", "https://news.example.pl/farmers"
+        "Example PL",
+        "2024-01-10",
+        "https://news.example.pl/farmers",
     )
     check_consistent(library)
     hits = library.search("Why are farmers blocking the border?", k=3)
@@ -111,11 +113,15 @@ def test_reingest_is_idempotent(library: Library, tmp_path: Path) -> None:
 
 def test_update_by_url_replaces_old_passages(library: Library, tmp_path: Path) -> None:
     url = "https://x.example/rates"
-    ingest(library, [write_jsonl(tmp_path / "v1.jsonl", [{"title": "Rates", "text": ARTICLE_C, "url": url}])])
+    ingest(
+        library,
+        [write_jsonl(tmp_path / "v1.jsonl", [{"title": "Rates", "text": ARTICLE_C, "url": url}])],
+    )
     old_id = library.catalog.article_for_key(url)
     revised = ARTICLE_C.replace("5.5 percent", "5.75 percent") + " Markets fell after the decision."
     report = ingest(
-        library, [write_jsonl(tmp_path / "v2.jsonl", [{"title": "Rates", "text": revised, "url": url}])]
+        library,
+        [write_jsonl(tmp_path / "v2.jsonl", [{"title": "Rates", "text": revised, "url": url}])],
     )
     assert report.updated == 1 and report.added == 0
     new_id = library.catalog.article_for_key(url)
@@ -143,7 +149,9 @@ def test_syndicated_copies_are_embedded_once(library: Library, tmp_path: Path) -
     hits = library.search("grain imports protest", k=3, outlets=["wtop.com"])
     assert hits and hits[0].outlets == ("apnews.com", "wtop.com")
     # a third copy arriving later is attached without embedding anything
-    later = ingest(library, [write_jsonl(tmp_path / "t.jsonl", [{**rows[0], "url": "https://abc.example/f"}])])
+    later = ingest(
+        library, [write_jsonl(tmp_path / "t.jsonl", [{**rows[0], "url": "https://abc.example/f"}])]
+    )
     assert (later.duplicates, later.passages) == (1, 0)
     assert library.search("grain imports protest", k=3, outlets=["abc.example"])
     check_consistent(library)

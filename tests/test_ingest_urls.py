@@ -5,15 +5,8 @@ from __future__ import annotations
 import pytest
 
 from index import Library, ingest
-from tests.test_fetch import (  # noqa: F401  (fixtures)
-    ARTICLE_HEAD,
-    PARAGRAPHS,
-    SECOND_PARAGRAPHS,
-    Site,
-    _no_proxy,
-    html_page,
-    site,
-)
+from tests.conftest import Site
+from tests.test_fetch import ARTICLE_HEAD, PARAGRAPHS, SECOND_PARAGRAPHS, html_page
 from tests.test_ingest import check_consistent
 
 pytestmark = pytest.mark.slow
@@ -46,15 +39,17 @@ def test_feed_then_update_by_url(library: Library, site: Site) -> None:
     assert buses.url == site.url("/buses")
 
     # the page changes: ingesting its URL again replaces the old version
-    revised = [*PARAGRAPHS[:2], "The main bridge reopened on Sunday evening after engineers finished "
-               "their inspection, the county said."]  # fmt: skip
+    reopened = "The main bridge reopened on Sunday evening after engineers finished inspecting it."
+    revised = [*PARAGRAPHS[:2], reopened]
     site.add("/flood", html_page("Flood waters recede", revised, ARTICLE_HEAD), "text/html")
     report = ingest(library, [site.url("/flood")])
     assert (report.updated, report.added) == (1, 0)
     assert library.catalog.counts()["articles"] == 2
     hit = library.search("When did the bridge reopen?", k=1)[0]
     assert "reopened on Sunday evening" in hit.text
-    assert all("Volunteers from nearby churches" not in h.text for h in library.search("volunteers", k=5))
+    assert all(
+        "Volunteers from nearby churches" not in h.text for h in library.search("volunteers", k=5)
+    )
     check_consistent(library)
 
     # an unreachable URL is reported, and nothing else changes

@@ -49,7 +49,9 @@ def test_imports_follow_the_module_map(module: str) -> None:
     imported = imports(modules()[module])
     top = {name.split(".")[0] for name in imported}
     if module.startswith("index"):
-        assert not top & {"assistant", "prompts"}, f"{module} imports {top & {'assistant', 'prompts'}}"
+        assert not top & {"assistant", "prompts"}, (
+            f"{module} imports {top & {'assistant', 'prompts'}}"
+        )
     if module.startswith("prompts"):
         assert not top & {"assistant", "index"}
     if module.startswith("assistant") and module not in EDGES:

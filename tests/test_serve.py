@@ -29,7 +29,14 @@ def server(tmp_path_factory, embedder, seed_dir: Path):
     port = free_port()
     env = {**os.environ, "NEWSDESK_HOME": str(home), "NO_PROXY": "127.0.0.1"}
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from assistant.cli import main; main()", "serve", "--port", str(port)],
+        [
+            sys.executable,
+            "-c",
+            "from assistant.cli import main; main()",
+            "serve",
+            "--port",
+            str(port),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -67,11 +74,15 @@ def test_chat_answers_one_question_through_gradio(server: str) -> None:
 
 def test_api_ask_search_articles(server: str) -> None:
     answer = httpx.post(
-        server + "/api/ask", json={"question": "Where are the Ukrainian troops retreating to?"}, timeout=60
+        server + "/api/ask",
+        json={"question": "Where are the Ukrainian troops retreating to?"},
+        timeout=60,
     ).json()
     assert not answer["abstained"]
     assert "Konstantinovka" in answer["citations"][0]["quote"]
-    hits = httpx.post(server + "/api/search", json={"question": "leaked communication", "k": 3}).json()
+    hits = httpx.post(
+        server + "/api/search", json={"question": "leaked communication", "k": 3}
+    ).json()
     assert len(hits["hits"]) == 3
     articles = httpx.get(server + "/api/articles").json()
     assert len(articles) == 1
@@ -86,7 +97,12 @@ def test_api_ask_search_articles(server: str) -> None:
     [
         ("post", "/api/ask", {"question": ""}, 422),
         ("post", "/api/search", {"question": "x", "k": 0}, 422),
-        ("post", "/api/ask", {"question": "x", "filters": {"since": "2024-02-01", "until": "2024-01-01"}}, 422),
+        (
+            "post",
+            "/api/ask",
+            {"question": "x", "filters": {"since": "2024-02-01", "until": "2024-01-01"}},
+            422,
+        ),
         ("get", "/api/articles/does-not-exist", None, 404),
         ("get", "/api/nowhere", None, 404),
     ],

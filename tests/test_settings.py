@@ -8,7 +8,9 @@ from pydantic import ValidationError
 from assistant.settings import Settings, get_settings
 
 
-def test_environment_with_prefix_and_nesting(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_environment_with_prefix_and_nesting(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("NEWSDESK_HOME", str(tmp_path / "h"))
     monkeypatch.setenv("NEWSDESK_CHROMA_URL", "http://127.0.0.1:8000")
     monkeypatch.setenv("NEWSDESK_INDEX__PASSAGE_TOKENS", "150")
