@@ -80,18 +80,20 @@ def ingest(assistant: Assistant, inputs: tuple[str, ...], as_json: bool) -> None
 
     bars: dict[str, tqdm] = {}
 
+    units = {"inputs": "input", "articles": "article", "passages": "passage"}
+
     def progress(kind: str, n: int) -> None:
-        if kind not in bars:
-            position, unit = {
-                "inputs": (0, "input"),
-                "articles": (1, "article"),
-                "passages": (2, "passage"),
-            }[kind]
-            bars[kind] = tqdm(
-                desc=f"{kind:>8}", unit=unit, position=position, file=sys.stderr,
-                dynamic_ncols=True, disable=as_json or None, leave=True,
+        name = kind.removesuffix("_total")
+        if name not in bars:
+            bars[name] = tqdm(
+                desc=f"{name:>8}", unit=units[name], position=list(units).index(name),
+                file=sys.stderr, dynamic_ncols=True, disable=as_json or None,
             )  # fmt: skip
-        bars[kind].update(n)
+        if kind.endswith("_total"):
+            bars[name].total = n
+            bars[name].refresh()
+        else:
+            bars[name].update(n)
 
     with _errors():
         try:

@@ -24,8 +24,8 @@ from index.types import Article, ParsedArticle, Passage, Source
 
 Status = Literal["added", "updated", "unchanged", "duplicate", "failed"]
 ProgressCallback = Callable[[str, int], None]
-"""Called with ("inputs", n) as files/URLs are opened, ("articles", n) as articles are read and
-("passages", n) as passages are embedded."""
+"""Called with ("inputs_total", n) once the inputs are listed, then ("inputs", n) as files/URLs
+are opened, ("articles", n) as articles are read and ("passages", n) as passages are embedded."""
 
 
 @dataclass
@@ -164,6 +164,8 @@ def ingest(
     started = time.perf_counter()
     files, ignored, missing = expand_inputs(inputs)
     report = IngestReport(items=list(missing), ignored=ignored)
+    if progress:
+        progress("inputs_total", len(files))
     with library.write_lock():
         batch = _Batch()
         keys: dict[str, str] = {}  # source key -> article id, for keys seen in this run
