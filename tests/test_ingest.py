@@ -198,3 +198,35 @@ def test_embedding_model_mismatch_is_refused(library: Library, tmp_path: Path) -
     ingest(library, [write_jsonl(tmp_path / "x.jsonl", [{"title": "A", "text": ARTICLE_A}])])
     with pytest.raises(StoreError, match="NEWSDESK_INDEX__MODEL"):
         Library(library.home, SentenceEmbedder(model="/some/other/model"))
+
+
+def test_outlet_and_date_filters(assistant, tmp_path: Path) -> None:
+    rows = [
+        {"title": "Rates Jan", "text": ARTICLE_C, "url": "https://apnews.com/r1", "date": "2024-01-10"},
+        {"title": "Rates Feb", "text": ARTICLE_C.replace("5.5", "5.75"),
+         "url": "https://reuters.com/r2", "date": "2024-02-10T09:00:00Z"},
+        {"title": "Rates undated", "text": ARTICLE_C.replace("5.5", "6"), "url": "https://x.org/r3"},
+    ]  # fmt: skip
+    assistant.ingest(write_jsonl(tmp_path / "rates.jsonl", rows))
+    question = "key interest rate increase"
+
+    def titles(**filters) -> set[str]:
+        return {h.title for h in assistant.search(question, k=10, filters=filters)}
+
+    assert titles() == {"Rates Jan", "Rates Feb", "Rates undated"}
+    assert titles(outlets=["reuters.com"]) == {"Rates Feb"}
+    assert titles(outlets=["reuters.com", "apnews.com"]) == {"Rates Jan", "Rates Feb"}
+    assert titles(since="2024-02-01") == {"Rates Feb"}
+    assert titles(until="2024-01-31") == {"Rates Jan"}
+    assert titles(since="2024-02-10", until="2024-02-10") == {"Rates Feb"}  # whole days
+    assert titles(outlets=["apnews.com"], since="2024-02-01") == set()
+    answer = assistant.ask("By how much did the central bank raise its rate?", {"since": "2024-02-01"})
+    assert answer.citations and {c.title for c in answer.citations} == {"Rates Feb"}
+    assert "Filters applied: since 2024-02-01." in answer.text
+
+    from assistant.errors import BadRequest
+
+    with pytest.raises(BadRequest, match="since"):
+        assistant.search(question, filters={"since": "2024-03-01", "until": "2024-01-01"})
+    with pytest.raises(BadRequest, match="outletz"):
+        assistant.search(question, filters={"outletz": ["x"]})
