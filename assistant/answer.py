@@ -273,15 +273,29 @@ def compose(
     sources = _sources(citations)
     body = "\n\n".join(lines)
     text = render("answer", body=body, sources="\n".join(s.line() for s in sources))
+    return _answer(question, text, body, hits, filters, best, citations, sources)
+
+
+def _answer(
+    question: str,
+    text: str,
+    body: str,
+    hits: list[Hit],
+    filters: Filters,
+    best: float,
+    citations: list[Citation] | None = None,
+    sources: list[Source] | None = None,
+) -> Answer:
+    """The Answer value; abstained when there are no citations. Active filters are stated."""
     if filters.active:
         text += f"\n\nFilters applied: {filters.describe()}."
     return Answer(
         question=question,
         text=text,
         body=body,
-        abstained=False,
-        citations=citations,
-        sources=sources,
+        abstained=not citations,
+        citations=citations or [],
+        sources=sources or [],
         hits=hits,
         filters=filters,
         confidence=round(best, 4),
@@ -310,17 +324,7 @@ def _abstain(question: str, hits: list[Hit], filters: Filters, best: float) -> A
     )
     body = "The loaded articles do not answer this question."
     text = render("abstain", leads=leads or "- (no articles are indexed)")
-    if filters.active:
-        text += f"\n\nFilters applied: {filters.describe()}."
-    return Answer(
-        question=question,
-        text=text,
-        body=body,
-        abstained=True,
-        hits=hits,
-        filters=filters,
-        confidence=round(best, 4),
-    )
+    return _answer(question, text, body, hits, filters, best)
 
 
 def _snippet(text: str, limit: int = 160) -> str:

@@ -110,6 +110,15 @@ class Catalog:
         with self._lock:
             return self._db.execute(sql, tuple(args)).fetchall()
 
+    def _rows_in(self, sql: str, values: Iterable[str]) -> list[tuple]:
+        """Run ``sql`` whose ``{marks}`` is an IN list, in chunks under SQLite's variable limit."""
+        ids = list(dict.fromkeys(values))
+        rows: list[tuple] = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            rows += self._rows(sql.format(marks=",".join("?" * len(chunk))), chunk)
+        return rows
+
     # -- metadata -----------------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
@@ -135,15 +144,10 @@ class Catalog:
 
     def committed(self, article_ids: Iterable[str]) -> set[str]:
         """The subset of ``article_ids`` that are committed."""
-        ids = list(set(article_ids))
-        found: set[str] = set()
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                r[0] for r in self._rows(f"SELECT id FROM articles WHERE id IN ({marks})", chunk)
-            )
-        return found
+        return {
+            r[0]
+            for r in self._rows_in("SELECT id FROM articles WHERE id IN ({marks})", article_ids)
+        }
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -264,17 +268,11 @@ class Catalog:
 
     def articles_by_id(self, article_ids: Iterable[str]) -> dict[str, Article]:
         """Committed articles among ``article_ids``, keyed by id."""
-        ids = list(set(article_ids))
-        out: dict[str, Article] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._rows(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
-            )
-            sources = self._sources([r[0] for r in rows])
-            out.update({r[0]: self._article(r, sources.get(r[0], ())) for r in rows})
-        return out
+        rows = self._rows_in(
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({{marks}})", article_ids
+        )
+        sources = self._sources([r[0] for r in rows])
+        return {r[0]: self._article(r, sources.get(r[0], ())) for r in rows}
 
     def passages_of(self, article_id: str, text: str) -> list[Passage]:
         """The passages of one article, in order (``text`` is the article's text)."""
@@ -299,25 +297,11 @@ class Catalog:
         self, passage_ids: Iterable[str]
     ) -> dict[str, tuple[str, int, int, int, list]]:
         """(article_id, n, start, end, sentences) for each known passage id."""
-        ids = list(passage_ids)
-        out: dict[str, tuple[str, int, int, int, list]] = {}
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self._rows(
-                "SELECT id, article_id, n, start, end, sentences FROM passages "
-                f"WHERE id IN ({marks})",
-                chunk,
-            ):
-                out[r[0]] = (r[1], r[2], r[3], r[4], json.loads(r[5]))
-        return out
-
-    def outlets_of(self, article_ids: Iterable[str]) -> dict[str, list[str]]:
-        """Every outlet that carried each article (syndicated copies included)."""
-        return {
-            a: [s.outlet for s in srcs if s.outlet]
-            for a, srcs in self._sources(list(article_ids)).items()
-        }
+        rows = self._rows_in(
+            "SELECT id, article_id, n, start, end, sentences FROM passages WHERE id IN ({marks})",
+            passage_ids,
+        )
+        return {r[0]: (r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows}
 
     def counts(self) -> dict[str, int]:
         """Numbers of articles, passages, sources and outlets."""
@@ -347,17 +331,14 @@ class Catalog:
 
     def _sources(self, article_ids: list[str]) -> dict[str, tuple[Source, ...]]:
         out: dict[str, list[Source]] = {}
-        for i in range(0, len(article_ids), 500):
-            chunk = article_ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for r in self._rows(
-                "SELECT article_id, key, url, outlet, title, published_at FROM sources "
-                f"WHERE article_id IN ({marks}) ORDER BY added_at, key",
-                chunk,
-            ):
-                out.setdefault(r[0], []).append(
-                    Source(key=r[1], url=r[2], outlet=r[3], title=r[4], published_at=r[5])
-                )
+        for r in self._rows_in(
+            "SELECT article_id, key, url, outlet, title, published_at FROM sources "
+            "WHERE article_id IN ({marks}) ORDER BY added_at, key",
+            article_ids,
+        ):
+            out.setdefault(r[0], []).append(
+                Source(key=r[1], url=r[2], outlet=r[3], title=r[4], published_at=r[5])
+            )
         return {k: tuple(v) for k, v in out.items()}
 
     @staticmethod

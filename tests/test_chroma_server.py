@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
+from tests.conftest import free_port, wait_until_up
+
 pytestmark = [pytest.mark.slow, pytest.mark.server]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -42,16 +35,7 @@ def chroma_server(tmp_path: Path):
         stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else "chroma exited"
-        assert time.monotonic() < deadline, "chroma run did not start"
-        time.sleep(0.2)
+    wait_until_up(f"{url}/api/v2/heartbeat", proc, timeout=60)
     yield url
     proc.terminate()
     proc.wait(timeout=20)

@@ -202,7 +202,8 @@ def test_embedding_model_mismatch_is_refused(library: Library, tmp_path: Path) -
 
 def test_outlet_and_date_filters(assistant, tmp_path: Path) -> None:
     rows = [
-        {"title": "Rates Jan", "text": ARTICLE_C, "url": "https://apnews.com/r1", "date": "2024-01-10"},
+        {"title": "Rates Jan", "text": ARTICLE_C, "url": "https://apnews.com/r1",
+         "date": "2024-01-10"},
         {"title": "Rates Feb", "text": ARTICLE_C.replace("5.5", "5.75"),
          "url": "https://reuters.com/r2", "date": "2024-02-10T09:00:00Z"},
         {"title": "Rates undated", "text": ARTICLE_C.replace("5.5", "6"), "url": "https://x.org/r3"},
@@ -220,7 +221,9 @@ def test_outlet_and_date_filters(assistant, tmp_path: Path) -> None:
     assert titles(until="2024-01-31") == {"Rates Jan"}
     assert titles(since="2024-02-10", until="2024-02-10") == {"Rates Feb"}  # whole days
     assert titles(outlets=["apnews.com"], since="2024-02-01") == set()
-    answer = assistant.ask("By how much did the central bank raise its rate?", {"since": "2024-02-01"})
+    answer = assistant.ask(
+        "By how much did the central bank raise its rate?", {"since": "2024-02-01"}
+    )
     assert answer.citations and {c.title for c in answer.citations} == {"Rates Feb"}
     assert "Filters applied: since 2024-02-01." in answer.text
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.test_chroma_server import free_port
+from tests.conftest import free_port, wait_until_up
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -42,16 +41,7 @@ def server(tmp_path_factory, embedder, seed_dir: Path):
         stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else "server exited"
-        assert time.monotonic() < deadline, "newsdesk serve did not start"
-        time.sleep(0.3)
+    wait_until_up(f"{url}/api/health", proc)
     yield url
     proc.terminate()
     proc.wait(timeout=30)
