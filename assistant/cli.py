@@ -258,6 +258,55 @@ def serve(assistant: Assistant, host: str, port: int) -> None:
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
+@cli.group(name="eval")
+def evaluate() -> None:
+    """Measure retrieval and answers on labelled data sets."""
+
+
+@evaluate.command(name="realtimeqa")
+@click.argument("data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--weeks", multiple=True, help="Weeks to use, e.g. 20240105 (repeat); default all.")
+@click.option(
+    "--work",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where the evaluation stores live (reused between runs) [user cache dir].",
+)
+@click.option("--baselines/--no-baselines", default=True, help="Also run the two baselines.")
+@click.option("--ablations", is_flag=True, help="Also measure each retrieval step on and off.")
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the full report to this JSON file.")  # fmt: skip
+@click.pass_obj
+def eval_realtimeqa(
+    assistant: Assistant, data_dir: Path, weeks: tuple[str, ...], work: Path | None,
+    baselines: bool, ablations: bool, json_out: Path | None,
+) -> None:  # fmt: skip
+    """Evaluate on RealTimeQA weeks in DATA_DIR (*_qa.jsonl + *_gcs.jsonl).
+
+    Reports Hits@1/5/10 and MRR@10 on the answerable questions against a dense baseline
+    (LangChain's RecursiveCharacterTextSplitter(1000, 200) chunks) and BM25 on the same chunks,
+    multiple-choice accuracy, abstention on out-of-corpus questions, and latency.
+
+    Example: newsdesk eval realtimeqa ../shared/data/realtimeqa --json eval.json
+    """
+    import platformdirs
+
+    from assistant.evaluation.realtimeqa import format_report, run
+
+    work = work or platformdirs.user_cache_path("newsdesk") / "eval-realtimeqa"
+    try:
+        report = run(
+            data_dir, work, assistant.settings, list(weeks) or None, baselines, ablations,
+            log=lambda m: click.echo(m, err=True),
+        )  # fmt: skip
+    except (FileNotFoundError, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(format_report(report))
+    if json_out:
+        json_out.write_text(json.dumps(report, indent=2))
+        click.echo(f"report written to {json_out}", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="newsdesk")

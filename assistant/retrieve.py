@@ -1,12 +1,28 @@
-"""Retrieval: turn a question and filters into the passages to answer from."""
+"""Retrieval: hybrid dense + BM25 candidates, fused, reranked and diversified.
+
+1. Dense (Chroma, cosine) and lexical (BM25 over FTS5) each return their top candidates.
+2. Reciprocal rank fusion merges the two lists (a passage ranked high by either rises).
+3. A reranker rescores the fused candidates with features both sides lack alone: cosine and
+   BM25 together, and how many of the question's names and numbers the passage contains.
+4. Diversity: near-identical passages (syndicated copies that differ slightly) collapse to one,
+   and no article takes more than ``max_per_article`` of the top slots.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
+import numpy as np
+
+from assistant.settings import RetrievalSettings
 from assistant.types import Filters
+from index.lexical import words
 from index.library import Library
-from index.types import Hit
+from index.types import Hit, Match
+
+_KEY = re.compile(r"\b(?:[A-Z][\w’'-]*[A-Z0-9][\w’'-]*|[A-Z][a-z][\w’'-]+|\d[\d,.%]*)")
 
 
 def date_bounds(filters: Filters) -> tuple[int | None, int | None]:
@@ -19,7 +35,111 @@ def date_bounds(filters: Filters) -> tuple[int | None, int | None]:
     return since, until
 
 
-def retrieve(library: Library, question: str, k: int, filters: Filters) -> list[Hit]:
-    """The ``k`` passages most similar to ``question`` that pass ``filters``."""
+def key_terms(question: str) -> set[str]:
+    """Names, acronyms and numbers in the question (lower-cased), minus its first word."""
+    found = {m.group(0).lower().rstrip(".,") for m in _KEY.finditer(question)}
+    first = question.split(maxsplit=1)[0].lower() if question.strip() else ""
+    return {t for t in found if t != first and set(words(t))}
+
+
+@dataclass
+class _Candidate:
+    match: Match
+    fused: float = 0.0
+    dense: float | None = None
+    lexical: float | None = None
+
+
+def fuse(ranked_lists: list[list[Match]], rrf_k: int = 60) -> list[_Candidate]:
+    """Reciprocal rank fusion: score = sum of 1 / (rrf_k + rank) over the lists."""
+    merged: dict[str, _Candidate] = {}
+    for which, matches in enumerate(ranked_lists):
+        for rank, match in enumerate(matches):
+            cand = merged.setdefault(match.passage_id, _Candidate(match))
+            cand.fused += 1.0 / (rrf_k + rank + 1)
+            if which == 0:
+                cand.dense = match.score
+            else:
+                cand.lexical = match.score
+    return sorted(merged.values(), key=lambda c: c.fused, reverse=True)
+
+
+def retrieve(
+    library: Library,
+    question: str,
+    k: int,
+    filters: Filters,
+    options: RetrievalSettings | None = None,
+) -> list[Hit]:
+    """The ``k`` best passages for ``question`` within ``filters``."""
+    options = options or RetrievalSettings()
     since, until = date_bounds(filters)
-    return library.search(question, k, list(filters.outlets) or None, since, until)
+    outlets = list(filters.outlets) or None
+    pool = max(options.candidates, k)
+    vector = library.embedder.encode([question])[0]
+    dense = library.dense(vector, pool, outlets, since, until) if options.mode != "lexical" else []
+    lexical = (
+        library.lexical(question, pool, outlets, since, until) if options.mode != "dense" else []
+    )
+    fused = fuse([dense, lexical], options.rrf_k)
+    by_id = {c.match.passage_id: c for c in fused}
+    hits = library.hits([c.match for c in fused])
+    hits = _collapse_copies(hits)
+    if options.rerank:
+        hits = _rerank(library, question, vector, hits[: options.rerank_depth], by_id, options)
+    else:
+        hits = [h.model_copy(update={"score": round(by_id[h.passage_id].fused, 6)}) for h in hits]
+    if options.max_per_article:
+        hits = _diversify(hits, options.max_per_article)
+    return hits[:k]
+
+
+def _rerank(
+    library: Library,
+    question: str,
+    vector: np.ndarray,
+    hits: list[Hit],
+    by_id: dict[str, _Candidate],
+    options: RetrievalSettings,
+) -> list[Hit]:
+    """Rescore: cosine + weighted normalised BM25 + weighted share of key terms present."""
+    missing = [h.passage_id for h in hits if by_id[h.passage_id].dense is None]
+    stored = library.vectors(missing)
+    top_lexical = max((c.lexical or 0.0 for c in by_id.values()), default=0.0) or 1.0
+    keys = key_terms(question)
+    scored = []
+    for hit in hits:
+        cand = by_id[hit.passage_id]
+        cosine = cand.dense
+        if cosine is None:
+            found = stored.get(hit.passage_id)
+            cosine = float(found @ vector) if found is not None else 0.0
+        lexical = (cand.lexical or 0.0) / top_lexical
+        text = hit.text.lower()
+        overlap = sum(1 for t in keys if t in text) / len(keys) if keys else 0.0
+        score = cosine + options.lexical_weight * lexical + options.key_term_weight * overlap
+        scored.append(hit.model_copy(update={"score": round(score, 6)}))
+    return sorted(scored, key=lambda h: h.score, reverse=True)
+
+
+def _collapse_copies(hits: list[Hit]) -> list[Hit]:
+    """Keep the first of passages whose text is the same apart from spacing and case."""
+    seen: set[str] = set()
+    kept = []
+    for hit in hits:
+        key = " ".join(hit.text.lower().split())
+        if key not in seen:
+            seen.add(key)
+            kept.append(hit)
+    return kept
+
+
+def _diversify(hits: list[Hit], max_per_article: int) -> list[Hit]:
+    """Move passages beyond the first ``max_per_article`` of an article to the end."""
+    counts: dict[str, int] = {}
+    first: list[Hit] = []
+    later: list[Hit] = []
+    for hit in hits:
+        counts[hit.article_id] = counts.get(hit.article_id, 0) + 1
+        (first if counts[hit.article_id] <= max_per_article else later).append(hit)
+    return first + later

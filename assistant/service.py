@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, ValidationError
 
-from assistant.answer import compose
 from assistant.errors import AssistantError, BadRequest, Busy, NotFound, NotIndexed
+from assistant.llm import build_chat_model
+from assistant.respond import Request, respond
 from assistant.retrieve import retrieve
 from assistant.settings import Settings, get_settings
-from assistant.types import Answer, Filters
+from assistant.types import Answer, Filters, Turn
 from index import IngestReport, Library, LockedError, SentenceEmbedder, StoreError, ingest
 from index.types import Article, Hit
 
@@ -109,25 +111,65 @@ class Assistant:
             raise BadRequest(f"k must be between 1 and 100, got {k}")
         with _translated():
             self._require_articles()
-            return retrieve(self.library, question, k, self._filters(filters))
+            return retrieve(
+                self.library, question, k, self._filters(filters), self.settings.retrieval
+            )
 
-    def ask(self, question: str, filters: Filters | dict[str, Any] | None = None) -> Answer:
-        """Answer ``question`` from the indexed articles, citing the sentences it quotes."""
-        question = self._check_question(question)
-        parsed = self._filters(filters)
-        opts = self.settings.answer
+    @cached_property
+    def chat_model(self) -> BaseChatModel:
+        """The configured chat model (raises ModelUnavailable when there is none)."""
+        return build_chat_model(self.settings.llm)
+
+    def ask(
+        self,
+        question: str,
+        filters: Filters | dict[str, Any] | None = None,
+        choices: list[str] | None = None,
+        history: Sequence[Turn | dict[str, str]] | None = None,
+        engine: str | None = None,
+        abstain: bool = True,
+    ) -> Answer:
+        """Answer ``question`` from the indexed articles, citing the sentences it rests on.
+
+        Args:
+            question: the question.
+            filters: outlets and a publication date window to search within.
+            choices: for a multiple-choice question, the candidate answers; the answer is the
+                one the evidence supports best (``Answer.choice``), or a refusal.
+            history: earlier turns of the conversation, oldest first, so that a follow-up
+                ("and what about Bakhmut?") is understood.
+            engine: ``extractive`` or ``llm``; defaults to ``settings.answer.engine``.
+            abstain: set False to always answer; ``Answer.confidence`` still says how well
+                the evidence fits (used to calibrate the refusal thresholds).
+        """
+        answer = None
+        for item in self.stream(question, filters, choices, history, engine, abstain):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def stream(
+        self,
+        question: str,
+        filters: Filters | dict[str, Any] | None = None,
+        choices: list[str] | None = None,
+        history: Sequence[Turn | dict[str, str]] | None = None,
+        engine: str | None = None,
+        abstain: bool = True,
+    ) -> Iterator[str | Answer]:
+        """Like ``ask``, but yields the answer text as it is written, then the ``Answer``."""
+        request = Request(
+            question=self._check_question(question),
+            filters=self._filters(filters),
+            choices=tuple(self._check_choices(choices)),
+            history=tuple(self._check_history(history)),
+            engine=self._check_engine(engine),
+            abstain=abstain,
+        )
         with _translated():
             self._require_articles()
-            hits = retrieve(
-                self.library,
-                question,
-                max(self.settings.retrieval.k, opts.context_passages),
-                parsed,
-            )
-            return compose(
-                question, hits, self.embedder, parsed, opts.context_passages, opts.max_sentences,
-                opts.min_relevance,
-            )  # fmt: skip
+            yield from respond(request, self.library, self.settings, lambda: self.chat_model)
 
     def articles(self, limit: int | None = None, offset: int = 0) -> list[Article]:
         """Indexed articles, most recently ingested first."""
@@ -171,6 +213,29 @@ class Assistant:
                 f"No articles are indexed in {self.settings.home} yet.",
                 "Add some first: newsdesk ingest PATH|URL ...",
             )
+
+    def _check_engine(self, engine: str | None) -> str:
+        engine = engine or self.settings.answer.engine
+        if engine not in ("extractive", "llm"):
+            raise BadRequest(f"engine must be extractive or llm, got {engine!r}.")
+        return engine
+
+    @staticmethod
+    def _check_choices(choices: Sequence[str] | None) -> list[str]:
+        if choices is None:
+            return []
+        if len(choices) < 2 or any(not isinstance(c, str) or not c.strip() for c in choices):
+            raise BadRequest("choices must hold at least two non-empty strings.")
+        return [c.strip() for c in choices]
+
+    @staticmethod
+    def _check_history(history: Sequence[Turn | dict[str, str]] | None) -> list[Turn]:
+        try:
+            return [t if isinstance(t, Turn) else Turn.model_validate(t) for t in history or []]
+        except ValidationError as e:
+            raise BadRequest(
+                "Invalid history: each turn needs role (user or assistant) and text."
+            ) from e
 
     @staticmethod
     def _check_question(question: str) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,13 +46,30 @@ class RetrievalSettings(_Section):
     """How passages are found."""
 
     k: int = Field(10, ge=1, le=100, description="Passages returned by search.")
+    mode: Literal["hybrid", "dense", "lexical"] = Field(
+        "hybrid", description="hybrid fuses dense (embeddings) and lexical (BM25) candidates."
+    )
+    candidates: int = Field(40, ge=1, le=500, description="Candidates taken from each retriever.")
+    rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal rank fusion constant.")
+    rerank: bool = Field(True, description="Rescore fused candidates (cosine, BM25, key terms).")
+    rerank_depth: int = Field(40, ge=1, le=500, description="Fused candidates rescored.")
+    lexical_weight: float = Field(0.3, ge=0, le=5, description="Weight of normalised BM25.")
+    key_term_weight: float = Field(
+        0.3, ge=0, le=5, description="Weight of the share of the question's names/numbers."
+    )
+    max_per_article: int = Field(
+        2, ge=0, le=100, description="Most passages of one article in the top results (0: any)."
+    )
 
 
 class AnswerSettings(_Section):
     """How answers are composed."""
 
-    engine: Literal["extractive"] = Field(
-        "extractive", description="extractive: quote the best sentences, no language model."
+    engine: Literal["extractive", "llm"] = Field(
+        "extractive",
+        description="extractive: quote the best sentences, no language model; llm: the "
+        "configured chat model writes the answer from numbered sources, and every citation "
+        "is checked.",
     )
     context_passages: int = Field(
         6, ge=1, le=30, description="Top passages whose sentences are considered for the answer."
@@ -61,8 +78,37 @@ class AnswerSettings(_Section):
     min_relevance: float = Field(
         0.45,
         ge=-1,
-        le=1,
+        le=2,
         description="Below this sentence relevance the assistant declines to answer.",
+    )
+    min_support: float = Field(
+        0.45,
+        ge=-1,
+        le=2,
+        description="Multiple choice: below this support for the best choice, decline.",
+    )
+
+
+class LLMSettings(_Section):
+    """The chat model used by the ``llm`` engine (and to rewrite follow-up questions)."""
+
+    provider: Literal["none", "openai", "ollama"] = Field(
+        "none",
+        description="openai: any OpenAI-compatible server (llama.cpp, vLLM, LM Studio, OpenAI); "
+        "ollama: an Ollama server; none: no language model.",
+    )
+    base_url: str | None = Field(
+        None,
+        description="Server address, e.g. http://127.0.0.1:8080/v1 (OpenAI-compatible) or "
+        "http://127.0.0.1:11434 (Ollama).",
+    )
+    model: str | None = Field(None, description="Model name as the server knows it.")
+    api_key: SecretStr | None = Field(None, description="API key, if the server needs one.")
+    temperature: float = Field(0.0, ge=0, le=2, description="Sampling temperature.")
+    max_tokens: int = Field(400, ge=16, le=8192, description="Longest answer, in tokens.")
+    timeout: float = Field(120.0, gt=0, le=3600, description="Seconds to wait for the server.")
+    rewrite_followups: bool = Field(
+        True, description="Use the model to rewrite follow-up questions (else a rule-based way)."
     )
 
 
@@ -92,6 +138,7 @@ class Settings(BaseSettings):
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -89,6 +90,26 @@ class Source(BaseModel):
         return f"{text} — {self.url}" if self.url else text
 
 
+class Claim(BaseModel):
+    """One sentence of a written (LLM) answer and the sources it cites.
+
+    ``supported`` is False when the sentence cites no valid source: show it as unverified.
+    """
+
+    text: str
+    sources: list[int] = Field(default_factory=list)
+    supported: bool
+
+
+class Turn(BaseModel):
+    """One message of a conversation, for follow-up questions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    text: str
+
+
 class Answer(BaseModel):
     """An answer with its citations, or a refusal (``abstained``) with leads to read instead."""
 
@@ -104,3 +125,23 @@ class Answer(BaseModel):
     filters: Filters = Field(default_factory=Filters)
     engine: str = "extractive"
     confidence: float = Field(0.0, description="Relevance of the best sentence found.")
+    choices: list[str] = Field(default_factory=list, description="The choices, if any were given.")
+    choice: int | None = Field(None, description="Index of the chosen choice, or None.")
+    model: str | None = Field(None, description="The chat model that wrote it (llm engine).")
+    claims: list[Claim] = Field(
+        default_factory=list, description="llm engine: each sentence and whether a source backs it."
+    )
+    invalid_citations: int = Field(
+        0, description="llm engine: markers that pointed to no source and were removed."
+    )
+    standalone_question: str | None = Field(
+        None, description="The follow-up question rewritten to stand alone, when it was."
+    )
+    notes: list[str] = Field(
+        default_factory=list, description="What the assistant read from the question (filters)."
+    )
+
+    @property
+    def choice_text(self) -> str | None:
+        """The chosen choice's text."""
+        return None if self.choice is None else self.choices[self.choice]

@@ -55,6 +55,14 @@ CREATE TABLE IF NOT EXISTS passages (
 );
 CREATE INDEX IF NOT EXISTS passages_article ON passages (article_id);
 CREATE TABLE IF NOT EXISTS pending (article_id TEXT PRIMARY KEY);
+-- The lexical index: BM25 over passage text and article title, written in the same
+-- transactions as the passages, so it can never disagree with the catalog.
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    title, text, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER IF NOT EXISTS passages_fts_delete AFTER DELETE ON passages BEGIN
+    DELETE FROM passages_fts WHERE rowid = old.rowid;
+END;
 """
 
 _ARTICLE_COLUMNS = "id, title, url, outlet, author, published_at, text, ingested_at, passages"
@@ -82,6 +90,7 @@ class Catalog:
                 "from a backup or move the NEWSDESK_HOME directory aside and ingest again."
             ) from e
         self._lock = threading.RLock()
+        self._check_lexical()
         version = self.get_meta("schema")
         if version is None:
             self.set_meta("schema", SCHEMA_VERSION)
@@ -89,6 +98,21 @@ class Catalog:
             raise StoreError(
                 f"{path} has catalog schema {version}, this newsdesk reads {SCHEMA_VERSION}. "
                 "Use a newsdesk version that matches, or a new NEWSDESK_HOME."
+            )
+
+    def _check_lexical(self) -> None:
+        """Rebuild the FTS5 lexical index if it does not cover exactly the stored passages."""
+        (indexed,), (stored,) = self.rows(
+            "SELECT (SELECT count(*) FROM passages_fts) UNION ALL SELECT count(*) FROM passages"
+        )
+        if indexed == stored:
+            return
+        with self._transaction() as db:
+            db.execute("DELETE FROM passages_fts")
+            db.execute(
+                "INSERT INTO passages_fts (rowid, title, text) "
+                "SELECT p.rowid, a.title, substr(a.text, p.start + 1, p.end - p.start) "
+                "FROM passages p JOIN articles a ON a.id = p.article_id"
             )
 
     def close(self) -> None:
@@ -106,7 +130,8 @@ class Catalog:
                 raise
             self._db.execute("COMMIT")
 
-    def _rows(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
+    def rows(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
+        """Run a read query (for modules that add queries over these tables)."""
         with self._lock:
             return self._db.execute(sql, tuple(args)).fetchall()
 
@@ -116,14 +141,14 @@ class Catalog:
         rows: list[tuple] = []
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
-            rows += self._rows(sql.format(marks=",".join("?" * len(chunk))), chunk)
+            rows += self.rows(sql.format(marks=",".join("?" * len(chunk))), chunk)
         return rows
 
     # -- metadata -----------------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
         """A value from the meta table, or None."""
-        rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
+        rows = self.rows("SELECT value FROM meta WHERE key = ?", (key,))
         return rows[0][0] if rows else None
 
     def set_meta(self, key: str, value: str) -> None:
@@ -135,11 +160,11 @@ class Catalog:
 
     def has_article(self, article_id: str) -> bool:
         """Whether an article with this id is committed."""
-        return bool(self._rows("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
+        return bool(self.rows("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
 
     def article_for_key(self, key: str) -> str | None:
         """The article id a source key (URL or file URI) currently points to."""
-        rows = self._rows("SELECT article_id FROM sources WHERE key = ?", (key,))
+        rows = self.rows("SELECT article_id FROM sources WHERE key = ?", (key,))
         return rows[0][0] if rows else None
 
     def committed(self, article_ids: Iterable[str]) -> set[str]:
@@ -160,7 +185,7 @@ class Catalog:
 
     def pending(self) -> list[str]:
         """Article ids whose vector writes or deletes may be incomplete."""
-        return [r[0] for r in self._rows("SELECT article_id FROM pending")]
+        return [r[0] for r in self.rows("SELECT article_id FROM pending")]
 
     def clear_pending(self, article_ids: Iterable[str]) -> None:
         """Forget intents whose vector work is done."""
@@ -209,6 +234,11 @@ class Catalog:
                         for p in passages
                     ],
                 )
+                db.executemany(
+                    "INSERT INTO passages_fts (rowid, title, text) "
+                    "SELECT rowid, ?, ? FROM passages WHERE id = ?",
+                    [(article.title, p.text, p.id) for p in passages],
+                )
             db.executemany(
                 "DELETE FROM pending WHERE article_id = ?", [(a.id,) for a, _, _ in articles]
             )
@@ -251,14 +281,14 @@ class Catalog:
 
     def get_article(self, article_id: str) -> Article | None:
         """One article with its text and sources, or None."""
-        rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+        rows = self.rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
         if not rows:
             return None
         return self._article(rows[0], self._sources([article_id]).get(article_id, ()))
 
     def list_articles(self, limit: int | None = None, offset: int = 0) -> list[Article]:
         """Articles, newest ingest first, with text (use for listings and exports)."""
-        rows = self._rows(
+        rows = self.rows(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY ingested_at DESC, id "
             "LIMIT ? OFFSET ?",
             (-1 if limit is None else limit, offset),
@@ -276,7 +306,7 @@ class Catalog:
 
     def passages_of(self, article_id: str, text: str) -> list[Passage]:
         """The passages of one article, in order (``text`` is the article's text)."""
-        rows = self._rows(
+        rows = self.rows(
             "SELECT id, n, start, end, sentences FROM passages WHERE article_id = ? ORDER BY n",
             (article_id,),
         )
@@ -305,7 +335,7 @@ class Catalog:
 
     def counts(self) -> dict[str, int]:
         """Numbers of articles, passages, sources and outlets."""
-        row = self._rows(
+        row = self.rows(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM passages), "
             "(SELECT count(*) FROM sources), (SELECT count(DISTINCT outlet) FROM sources)"
         )[0]
@@ -313,7 +343,7 @@ class Catalog:
 
     def date_span(self) -> tuple[str | None, str | None]:
         """Earliest and latest publication dates of the articles that have one."""
-        row = self._rows(
+        row = self.rows(
             "SELECT min(published_at), max(published_at) FROM articles "
             "WHERE published_at IS NOT NULL"
         )[0]
@@ -323,7 +353,7 @@ class Catalog:
         """Each outlet with its number of articles, most first."""
         return [
             (r[0], r[1])
-            for r in self._rows(
+            for r in self.rows(
                 "SELECT outlet, count(DISTINCT article_id) FROM sources WHERE outlet IS NOT NULL "
                 "GROUP BY outlet ORDER BY 2 DESC, 1"
             )

@@ -14,8 +14,9 @@ from index.catalog import Catalog
 from index.embed import SentenceEmbedder
 from index.errors import LockedError, StoreError
 from index.fields import date_timestamp
+from index.lexical import lexical_search
 from index.store import VectorStore
-from index.types import Article, Hit
+from index.types import Article, Hit, Match
 
 
 class Library:
@@ -112,17 +113,34 @@ class Library:
             self.catalog.clear_pending([article_id])
         return found
 
-    def search(
+    def dense(
         self,
-        query: str | np.ndarray,
-        k: int = 10,
+        vector: np.ndarray,
+        k: int,
         outlets: list[str] | None = None,
         since_ts: int | None = None,
         until_ts: int | None = None,
-    ) -> list[Hit]:
-        """The ``k`` passages nearest to ``query`` (text or an embedding), best first."""
-        vector = self.embedder.encode([query])[0] if isinstance(query, str) else query
-        matches = self.store.query(vector, k + 5, outlets, since_ts, until_ts)
+    ) -> list[Match]:
+        """The ``k`` passages nearest to an embedding (cosine similarity as the score)."""
+        return self.store.query(vector, k, outlets, since_ts, until_ts)
+
+    def lexical(
+        self,
+        question: str,
+        k: int,
+        outlets: list[str] | None = None,
+        since_ts: int | None = None,
+        until_ts: int | None = None,
+    ) -> list[Match]:
+        """The ``k`` best BM25 passages for ``question``."""
+        return lexical_search(self.catalog, question, k, outlets, since_ts, until_ts)
+
+    def vectors(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
+        """Stored embeddings of these passages."""
+        return self.store.vectors(passage_ids)
+
+    def hits(self, matches: list[Match]) -> list[Hit]:
+        """Full hits for matches, in order; matches of uncommitted articles are dropped."""
         articles = self.catalog.articles_by_id(m.article_id for m in matches)
         spans = self.catalog.passage_spans(m.passage_id for m in matches)
         hits: list[Hit] = []
@@ -150,7 +168,19 @@ class Library:
                     outlets=tuple(article.outlets),
                 )
             )
-        return hits[:k]
+        return hits
+
+    def search(
+        self,
+        query: str | np.ndarray,
+        k: int = 10,
+        outlets: list[str] | None = None,
+        since_ts: int | None = None,
+        until_ts: int | None = None,
+    ) -> list[Hit]:
+        """Dense search: the ``k`` passages nearest to ``query`` (text or an embedding)."""
+        vector = self.embedder.encode([query])[0] if isinstance(query, str) else query
+        return self.hits(self.dense(vector, k + 5, outlets, since_ts, until_ts))[:k]
 
     def close(self) -> None:
         """Close the catalog."""

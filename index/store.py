@@ -6,7 +6,6 @@ created with ``embedding_function=None`` and every vector comes from our embedde
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -14,16 +13,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from index.errors import StoreError
-from index.types import Passage
-
-
-@dataclass(frozen=True)
-class VectorMatch:
-    """One nearest passage: its id, article and cosine similarity to the query."""
-
-    passage_id: str
-    article_id: str
-    score: float
+from index.types import Match, Passage
 
 
 def _client(path: Path | None, url: str | None) -> Any:
@@ -138,7 +128,7 @@ class VectorStore:
         outlets: list[str] | None = None,
         since_ts: int | None = None,
         until_ts: int | None = None,
-    ) -> list[VectorMatch]:
+    ) -> list[Match]:
         """The ``k`` nearest passages, optionally only from some outlets or a date window."""
         clauses: list[dict[str, Any]] = []
         if outlets:
@@ -159,11 +149,21 @@ class VectorStore:
             include=["distances", "metadatas"],
         )
         return [
-            VectorMatch(passage_id=pid, article_id=str(meta["article_id"]), score=1.0 - float(dist))
+            Match(passage_id=pid, article_id=str(meta["article_id"]), score=1.0 - float(dist))
             for pid, meta, dist in zip(
                 result["ids"][0], result["metadatas"][0], result["distances"][0], strict=True
             )
         ]
+
+    def vectors(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
+        """The stored vector of each of these passages that exists."""
+        if not passage_ids:
+            return {}
+        got = self._collection.get(ids=list(passage_ids), include=["embeddings"])
+        return {
+            pid: np.asarray(vec, dtype=np.float32)
+            for pid, vec in zip(got["ids"], got["embeddings"], strict=True)
+        }
 
     def article_ids(self) -> set[str]:
         """Every article id that has vectors (a full scan: for checks and repair)."""

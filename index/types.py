@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from pydantic import BaseModel, ConfigDict, Field
 
 Span = tuple[int, int]
@@ -99,3 +101,12 @@ class Hit(_Value):
     def sentence_texts(self) -> list[tuple[Span, str]]:
         """Each sentence of the passage with its absolute span."""
         return [((s, e), self.text[s - self.start : e - self.start]) for s, e in self.sentences]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A passage found by one retriever, with that retriever's score (higher is better)."""
+
+    passage_id: str
+    article_id: str
+    score: float

@@ -10,7 +10,15 @@ from importlib import resources
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "answer": frozenset({"body", "sources"}),
     "abstain": frozenset({"leads"}),
+    "answer_system": frozenset({"cannot_answer", "max_sentences"}),
+    "answer_user": frozenset({"context", "question"}),
+    "choice_user": frozenset({"context", "question", "choices", "cannot_answer"}),
+    "condense_question": frozenset({"history", "question"}),
 }
+
+# The exact reply that means "the sources do not answer this": shared by the prompts (which ask
+# the model for it), the answer parser (which detects it) and the tests.
+CANNOT_ANSWER = "NOT IN THE SOURCES"
 
 
 class TemplateError(Exception):

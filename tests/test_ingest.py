@@ -38,11 +38,17 @@ def check_consistent(library: Library) -> None:
     catalog_ids = {a.id for a in library.catalog.list_articles()}
     assert library.store.article_ids() == catalog_ids
     assert library.store.count() == library.catalog.counts()["passages"]
+    # the lexical index covers exactly the stored passages, with their current text
+    lexical = library.catalog.rows(
+        "SELECT p.id, f.text FROM passages_fts f JOIN passages p ON p.rowid = f.rowid"
+    )
+    assert len(lexical) == library.catalog.counts()["passages"]
     for article in library.catalog.list_articles():
         passages = library.catalog.passages_of(article.id, article.text)
         assert len(passages) == article.passages > 0
+        texts = dict(lexical)
         for p in passages:
-            assert article.text[p.start : p.end] == p.text
+            assert article.text[p.start : p.end] == p.text == texts[p.id]
             for s, e in p.sentences:
                 assert p.start <= s < e <= p.end
 
@@ -131,6 +137,8 @@ def test_update_by_url_replaces_old_passages(library: Library, tmp_path: Path) -
     hits = library.search("key interest rate raised", k=5)
     assert {h.article_id for h in hits} == {new_id}
     assert all("5.5 percent" not in h.text for h in hits)
+    lexical = library.hits(library.lexical("key interest rate 5.5 percent", 5))
+    assert {h.article_id for h in lexical} == {new_id}
     check_consistent(library)
 
 
@@ -189,6 +197,7 @@ def test_delete_removes_passages(library: Library, tmp_path: Path) -> None:
     assert library.delete(target.id)
     assert not library.delete(target.id)
     assert all(h.article_id != target.id for h in library.search("interest rate", k=5))
+    assert library.lexical("central bank interest rate inflation", 5) == []
     check_consistent(library)
 
 

@@ -22,6 +22,10 @@ OWNERS = {
     "click": {"assistant.cli"},
     "uvicorn": {"assistant.cli"},
     "tqdm": {"assistant.cli"},
+    "bm25s": {"assistant.evaluation.baselines"},
+    "langchain_text_splitters": {"assistant.evaluation.baselines"},
+    "langchain_openai": {"assistant.llm"},
+    "langchain_ollama": {"assistant.llm"},
 }
 
 

@@ -1,0 +1,1 @@
+"""Evaluation harnesses: measure retrieval and answers on labelled news questions."""

@@ -1,0 +1,94 @@
+"""RealTimeQA: weekly news questions with choices, and the articles a search engine returned.
+
+Files per week: ``WEEK_qa.jsonl`` (questions) and ``WEEK_gcs.jsonl`` (search results).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Question:
+    """One multiple-choice question and the index of its correct choice."""
+
+    id: str
+    week: str
+    text: str
+    choices: tuple[str, ...]
+    answer: int
+
+    @property
+    def correct(self) -> str:
+        """The text of the correct choice."""
+        return self.choices[self.answer]
+
+
+@cache
+def _pattern(text: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)", re.IGNORECASE)
+
+
+def contains(haystack: str, needle: str) -> bool:
+    """Whether ``needle`` occurs in ``haystack`` as a whole word sequence, ignoring case.
+
+    Word-bounded with look-arounds rather than word-boundary anchors, so answers that start or
+    end with a non-word character ("48%") match too.
+    """
+    return bool(_pattern(needle).search(haystack))
+
+
+def weeks(data_dir: Path) -> list[str]:
+    """The weeks present in ``data_dir`` (those with both files), oldest first."""
+    return sorted(
+        p.name.removesuffix("_qa.jsonl")
+        for p in data_dir.glob("*_qa.jsonl")
+        if (data_dir / p.name.replace("_qa.jsonl", "_gcs.jsonl")).exists()
+    )
+
+
+def article_files(data_dir: Path, selected: list[str]) -> list[Path]:
+    """The search-result dumps of the selected weeks."""
+    return [data_dir / f"{week}_gcs.jsonl" for week in selected]
+
+
+def questions(data_dir: Path, selected: list[str]) -> list[Question]:
+    """Every question of the selected weeks."""
+    found: list[Question] = []
+    for week in selected:
+        with (data_dir / f"{week}_qa.jsonl").open(encoding="utf-8") as handle:
+            for line in handle:
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                found.append(
+                    Question(
+                        id=row["question_id"],
+                        week=week,
+                        text=row["question_sentence"],
+                        choices=tuple(row["choices"]),
+                        answer=int(row["answer"][0]),
+                    )
+                )
+    return found
+
+
+def article_texts(data_dir: Path, selected: list[str]) -> list[str]:
+    """The text of every distinct article (by URL) of the selected weeks."""
+    texts: dict[str, str] = {}
+    for path in article_files(data_dir, selected):
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                for result in json.loads(line).get("search_result", []):
+                    texts.setdefault(result["url"], result.get("text") or "")
+    return list(texts.values())
+
+
+def answerable(items: list[Question], texts: list[str]) -> list[Question]:
+    """The questions whose correct choice occurs in some article."""
+    corpus = "\n\n".join(texts)
+    return [q for q in items if contains(corpus, q.correct)]

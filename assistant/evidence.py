@@ -1,0 +1,117 @@
+"""Evidence: the sentences of retrieved passages, scored by how well they answer a question."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.embed import SentenceEmbedder
+from index.lexical import words
+from index.types import Hit
+
+
+def terms(text: str) -> set[str]:
+    """Content words of ``text``: lower-cased, stop words dropped, plural/verb endings trimmed."""
+    out = set()
+    for word in words(text):
+        for suffix in ("ies", "es", "s", "ed", "ing"):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                break
+        out.add(word)
+    return out
+
+
+_NUMBER = re.compile(
+    r"\b\d[\d,.]*\b|\b(?:dozens?|hundreds?|thousands?|millions?|billions?|several|"
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)\b",
+    re.I,
+)
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE = re.compile(
+    rf"\b(?:{_MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"yesterday|today|tomorrow|week|month|year|(?:19|20)\d\d)\b",
+    re.I,
+)
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
+_PLACE = re.compile(
+    r"\b(?:in|to|toward|towards|into|near|at|from|outside|across)\s+(?:the\s+)?[A-Z]"
+)
+
+
+def answer_type_match(question: str, sentence: str) -> bool:
+    """Whether ``sentence`` holds the kind of thing the question word asks for.
+
+    "How many" wants a number, "when" a date, "where" a named place after a preposition,
+    "who"/"which" a capitalised name.
+    """
+    q = question.lower()
+    if re.search(r"\bhow (?:many|much|long|far|old)\b|\bwhat (?:number|percentage|share)\b", q):
+        return bool(_NUMBER.search(sentence))
+    if re.search(r"\bwhen\b|\bwhat (?:year|day|date|month)\b", q):
+        return bool(_DATE.search(sentence))
+    if re.search(r"\bwhere\b", q):
+        return bool(_PLACE.search(sentence))
+    if re.search(r"\b(?:who|whom|whose|which)\b", q):
+        return bool(_NAME.search(sentence))
+    return False
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a retrieved passage, scored against the question."""
+
+    hit: Hit
+    start: int
+    end: int
+    text: str
+    semantic: float
+    lexical: float
+    typed: bool
+
+    @property
+    def score(self) -> float:
+        """Relevance: embedding similarity, plus shared content words and a matching answer type."""
+        return self.semantic + 0.3 * self.lexical + (0.1 if self.typed else 0.0)
+
+
+def candidates(question: str, hits: list[Hit], embedder: SentenceEmbedder) -> list[Candidate]:
+    """Every distinct sentence of ``hits`` with its relevance to ``question``, best first."""
+    seen: set[tuple[str, int]] = set()
+    seen_text: set[str] = set()
+    pool: list[tuple[Hit, int, int, str]] = []
+    for hit in hits:
+        for (start, end), text in hit.sentence_texts():
+            norm = " ".join(text.lower().split())
+            if (hit.article_id, start) in seen or norm in seen_text or len(norm.split()) < 3:
+                continue  # overlap between passages, or the same sentence in a syndicated copy
+            seen.add((hit.article_id, start))
+            seen_text.add(norm)
+            pool.append((hit, start, end, text))
+    return score_sentences(question, pool, embedder)
+
+
+def score_sentences(
+    question: str, pool: list[tuple[Hit, int, int, str]], embedder: SentenceEmbedder
+) -> list[Candidate]:
+    """Score (hit, start, end, text) sentences against ``question``, best first."""
+    if not pool:
+        return []
+    vectors = embedder.encode([question] + [text for _, _, _, text in pool])
+    semantic = vectors[1:] @ vectors[0]
+    wanted = terms(question)
+    scored = [
+        Candidate(
+            hit=hit,
+            start=start,
+            end=end,
+            text=text,
+            semantic=float(sim),
+            lexical=len(wanted & terms(text)) / len(wanted) if wanted else 0.0,
+            typed=answer_type_match(question, text),
+        )
+        for (hit, start, end, text), sim in zip(pool, np.asarray(semantic), strict=True)
+    ]
+    return sorted(scored, key=lambda c: c.score, reverse=True)

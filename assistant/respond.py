@@ -1,0 +1,100 @@
+"""Answering a question end to end: follow-up rewrite, retrieval, then one of the two engines.
+
+``respond`` is a generator: it yields text as it becomes available (model tokens for the llm
+engine, the finished body for the extractive one) and ends with the checked ``Answer``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass
+
+from langchain_core.language_models import BaseChatModel
+
+from assistant.answer import compose, compose_choice, decline
+from assistant.evidence import candidates
+from assistant.followup import rewrite
+from assistant.generate import build_messages, parse_reply, stream_reply
+from assistant.llm import describe
+from assistant.retrieve import retrieve
+from assistant.settings import Settings
+from assistant.types import Answer, Filters, Turn
+from index.embed import SentenceEmbedder
+from index.library import Library
+from index.types import Hit
+
+
+@dataclass(frozen=True)
+class Request:
+    """One question and how to answer it."""
+
+    question: str
+    filters: Filters
+    choices: Sequence[str] = ()
+    history: Sequence[Turn] = ()
+    engine: str = "extractive"
+    abstain: bool = True
+
+
+def respond(
+    request: Request,
+    library: Library,
+    settings: Settings,
+    chat_model: Callable[[], BaseChatModel],
+) -> Iterator[str | Answer]:
+    """Yield text deltas, then the final Answer."""
+    opts = settings.answer
+    model = chat_model() if request.engine == "llm" else None
+    followup_model = model if (model is not None and settings.llm.rewrite_followups) else None
+    standalone = rewrite(request.question, request.history, followup_model)
+    question = standalone or request.question
+    k = max(settings.retrieval.k, opts.context_passages)
+    hits = retrieve(library, question, k, request.filters, settings.retrieval)
+    embedder = library.embedder
+    if model is None:
+        if request.choices:
+            answer = compose_choice(
+                question, request.choices, hits, embedder, request.filters, opts.min_support,
+                request.abstain,
+            )  # fmt: skip
+        else:
+            answer = compose(
+                question, hits, embedder, request.filters, opts.context_passages,
+                opts.max_sentences, opts.min_relevance, request.abstain,
+            )  # fmt: skip
+        yield answer.body
+    else:
+        answer = yield from _llm_answer(question, hits, request, settings, model, embedder)
+    yield answer.model_copy(
+        update={"question": request.question, "standalone_question": standalone}
+    )
+
+
+def _llm_answer(
+    question: str,
+    hits: list[Hit],
+    request: Request,
+    settings: Settings,
+    model: BaseChatModel,
+    embedder: SentenceEmbedder,
+) -> Generator[str, None, Answer]:
+    """Stream the model's reply, then return it parsed and checked."""
+    opts = settings.answer
+    context = hits[: opts.context_passages]
+    ranked = candidates(question, context, embedder)
+    confidence = round(ranked[0].score, 4) if ranked else 0.0
+    name = describe(settings.llm)
+    if not ranked or (request.abstain and confidence < opts.min_relevance):
+        # Nothing retrieved is relevant enough: decline without asking the model to guess.
+        answer = decline(question, hits, request.filters, confidence, request.choices)
+        yield answer.body
+        return answer.model_copy(update={"engine": "llm", "model": name})
+    messages = build_messages(question, context, request.choices, opts.max_sentences + 1)
+    reply = []
+    for delta in stream_reply(model, messages):
+        reply.append(delta)
+        yield delta
+    return parse_reply(
+        "".join(reply), question, context, embedder, request.filters, confidence,
+        request.choices, name,
+    )  # fmt: skip
