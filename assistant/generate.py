@@ -94,14 +94,20 @@ def parse_reply(
         numbers: list[int] = []
         for group in _MARKER.findall(sentence):
             for raw in re.split(r"[,;]", group):
-                n = int(raw)
-                if 1 <= n <= len(hits):
-                    numbers.append(n) if n not in numbers else None
-                else:
+                number = int(raw)
+                if not 1 <= number <= len(hits):
                     invalid += 1
+                elif number not in numbers:
+                    numbers.append(number)
         text = _MARKER.sub("", sentence).strip()
-        if text:
-            claims.append(Claim(text=text, sources=numbers, supported=bool(numbers)))
+        if not text:
+            continue
+        if numbers:
+            claims.append(Claim(text=text, sources=numbers, support="cited"))
+        elif (copied := _verbatim_source(text, hits)) is not None:
+            claims.append(Claim(text=text, sources=[copied], support="matched"))
+        else:
+            claims.append(Claim(text=text))
     citations = _align(claims, hits, embedder)
     body = "\n".join(
         c.text + ("".join(f" [{n}]" for n in c.sources) if c.supported else " (no source)")
@@ -151,6 +157,24 @@ def _align(claims: list[Claim], hits: list[Hit], embedder: SentenceEmbedder) -> 
                 )
             )  # fmt: skip
     return citations
+
+
+def _verbatim_source(claim: str, hits: list[Hit], share: float = 0.8) -> int | None:
+    """The source a claim was copied from without a citation, if any.
+
+    That is the source holding a sentence with at least ``share`` of the claim's content words
+    (and at least three of them).
+    """
+    wanted = terms(claim)
+    if len(wanted) < 3:
+        return None
+    best, best_share = None, share
+    for n, hit in enumerate(hits, 1):
+        for _, text in hit.sentence_texts():
+            found = len(wanted & terms(text)) / len(wanted)
+            if found >= best_share:
+                best, best_share = n, found
+    return best
 
 
 def _closest(claim: str, ranked: list[Candidate]) -> Candidate | None:

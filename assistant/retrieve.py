@@ -105,6 +105,9 @@ def _rerank(
     """Rescore: cosine + weighted normalised BM25 + weighted share of key terms present."""
     missing = [h.passage_id for h in hits if by_id[h.passage_id].dense is None]
     stored = library.vectors(missing)
+    unscored = [h.passage_id for h in hits if by_id[h.passage_id].lexical is None]
+    for pid, score in library.lexical_scores(question, unscored).items():
+        by_id[pid].lexical = score
     top_lexical = max((c.lexical or 0.0 for c in by_id.values()), default=0.0) or 1.0
     keys = key_terms(question)
     scored = []

@@ -79,11 +79,9 @@ class Assistant:
     def library(self) -> Library:
         """The catalog and vector store under ``settings.home``."""
         with _translated():
+            ix = self.settings.index
             return Library(
-                self.settings.home,
-                self.embedder,
-                self.settings.chroma_url,
-                self.settings.index.collection,
+                self.settings.home, self.embedder, self.settings.chroma_url, ix.collection
             )
 
     def ingest(

@@ -91,14 +91,21 @@ class Source(BaseModel):
 
 
 class Claim(BaseModel):
-    """One sentence of a written (LLM) answer and the sources it cites.
+    """One sentence of a written (LLM) answer and the sources that back it.
 
-    ``supported`` is False when the sentence cites no valid source: show it as unverified.
+    ``support`` says how: ``cited`` (the model cited valid sources), ``matched`` (no valid
+    citation, but the sentence repeats the words of a source sentence, which we checked), or
+    ``none`` (unsupported: show it as unverified).
     """
 
     text: str
     sources: list[int] = Field(default_factory=list)
-    supported: bool
+    support: Literal["cited", "matched", "none"] = "none"
+
+    @property
+    def supported(self) -> bool:
+        """Whether some source backs the sentence."""
+        return self.support != "none"
 
 
 class Turn(BaseModel):

@@ -82,3 +82,18 @@ def lexical_search(
     )
     # FTS5's bm25() is negative, lower is better; flip it so higher is better everywhere.
     return [Match(passage_id=r[0], article_id=r[1], score=-float(r[2])) for r in rows]
+
+
+def lexical_scores(catalog: Catalog, question: str, passage_ids: list[str]) -> dict[str, float]:
+    """BM25 of ``question`` for these passages (absent: no query word occurs in the passage)."""
+    query = fts_query(question)
+    if query is None or not passage_ids:
+        return {}
+    marks = ",".join("?" * len(passage_ids))
+    rows = catalog.rows(
+        f"SELECT p.id, bm25(passages_fts, {TITLE_WEIGHT}, 1.0) FROM passages_fts "
+        "JOIN passages p ON p.rowid = passages_fts.rowid "
+        f"WHERE passages_fts MATCH ? AND p.id IN ({marks})",
+        [query, *passage_ids],
+    )
+    return {r[0]: -float(r[1]) for r in rows}

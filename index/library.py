@@ -14,7 +14,7 @@ from index.catalog import Catalog
 from index.embed import SentenceEmbedder
 from index.errors import LockedError, StoreError
 from index.fields import date_timestamp
-from index.lexical import lexical_search
+from index.lexical import lexical_scores, lexical_search
 from index.store import VectorStore
 from index.types import Article, Hit, Match
 
@@ -134,6 +134,10 @@ class Library:
     ) -> list[Match]:
         """The ``k`` best BM25 passages for ``question``."""
         return lexical_search(self.catalog, question, k, outlets, since_ts, until_ts)
+
+    def lexical_scores(self, question: str, passage_ids: list[str]) -> dict[str, float]:
+        """BM25 of ``question`` for specific passages."""
+        return lexical_scores(self.catalog, question, passage_ids)
 
     def vectors(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
         """Stored embeddings of these passages."""
