@@ -28,6 +28,7 @@ def compose(
     max_sentences: int = 3,
     min_relevance: float = 0.45,
     abstain: bool = True,
+    focus: frozenset[str] = frozenset(),
 ) -> Answer:
     """Answer ``question`` by quoting the best sentences of the top ``context_passages`` hits.
 
@@ -36,7 +37,7 @@ def compose(
     anyway (``confidence`` still tells how relevant the best sentence was).
     """
     filters = filters or Filters()
-    ranked = candidates(question, hits[:context_passages], embedder)
+    ranked = candidates(question, hits[:context_passages], embedder, focus)
     best = ranked[0].score if ranked else 0.0
     if not ranked or (abstain and best < min_relevance):
         return decline(question, hits, filters, best)
@@ -55,13 +56,14 @@ def compose_choice(
     filters: Filters | None = None,
     min_support: float = 0.45,
     abstain: bool = True,
+    focus: frozenset[str] = frozenset(),
 ) -> Answer:
     """Pick the choice whose mentions in the retrieved passages best answer the question.
 
     Declines when no choice is mentioned in a sentence relevant enough (``min_support``).
     """
     filters = filters or Filters()
-    supports = weigh_choices(question, list(choices), hits, embedder)
+    supports = weigh_choices(question, list(choices), hits, embedder, focus)
     top = supports[0] if supports else None
     best = top.score if top else 0.0
     if top is None or not top.evidence or (abstain and best < min_support):

@@ -41,7 +41,11 @@ def mention_strength(sentence: str, choice: str) -> float:
 
 
 def weigh_choices(
-    question: str, choices: list[str], hits: list[Hit], embedder: SentenceEmbedder
+    question: str,
+    choices: list[str],
+    hits: list[Hit],
+    embedder: SentenceEmbedder,
+    focus: frozenset[str] = frozenset(),
 ) -> list[Support]:
     """Support for each choice from the sentences of ``hits``, best supported first."""
     pool: list[tuple[Hit, int, int, str]] = []
@@ -53,7 +57,7 @@ def weigh_choices(
             seen.add((hit.article_id, start))
             if any(mention_strength(text, c) for c in choices):
                 pool.append((hit, start, end, text))
-    scored = score_sentences(question, pool, embedder)
+    scored = score_sentences(question, pool, embedder, focus)
     supports = []
     for i, choice in enumerate(choices):
         evidence = sorted(

@@ -70,15 +70,24 @@ class Candidate:
     semantic: float
     lexical: float
     typed: bool
+    focused: float = 0.0
 
     @property
     def score(self) -> float:
-        """Relevance: embedding similarity, plus shared content words and a matching answer type."""
-        return self.semantic + 0.3 * self.lexical + (0.1 if self.typed else 0.0)
+        """Relevance: embedding similarity, plus shared words, answer type and follow-up focus."""
+        return (
+            self.semantic + 0.3 * self.lexical + (0.1 if self.typed else 0.0) + 0.5 * self.focused
+        )
 
 
-def candidates(question: str, hits: list[Hit], embedder: SentenceEmbedder) -> list[Candidate]:
-    """Every distinct sentence of ``hits`` with its relevance to ``question``, best first."""
+def candidates(
+    question: str, hits: list[Hit], embedder: SentenceEmbedder, focus: frozenset[str] = frozenset()
+) -> list[Candidate]:
+    """Every distinct sentence of ``hits`` with its relevance to ``question``, best first.
+
+    ``focus``: words that must weigh more, e.g. the new words of a follow-up question
+    ("Kleban-Byka" in "and what about Kleban-Byka?") after it was joined to the previous one.
+    """
     seen: set[tuple[str, int]] = set()
     seen_text: set[str] = set()
     pool: list[tuple[Hit, int, int, str]] = []
@@ -90,11 +99,14 @@ def candidates(question: str, hits: list[Hit], embedder: SentenceEmbedder) -> li
             seen.add((hit.article_id, start))
             seen_text.add(norm)
             pool.append((hit, start, end, text))
-    return score_sentences(question, pool, embedder)
+    return score_sentences(question, pool, embedder, focus)
 
 
 def score_sentences(
-    question: str, pool: list[tuple[Hit, int, int, str]], embedder: SentenceEmbedder
+    question: str,
+    pool: list[tuple[Hit, int, int, str]],
+    embedder: SentenceEmbedder,
+    focus: frozenset[str] = frozenset(),
 ) -> list[Candidate]:
     """Score (hit, start, end, text) sentences against ``question``, best first."""
     if not pool:
@@ -111,6 +123,7 @@ def score_sentences(
             semantic=float(sim),
             lexical=len(wanted & terms(text)) / len(wanted) if wanted else 0.0,
             typed=answer_type_match(question, text),
+            focused=len(focus & terms(text)) / len(focus) if focus else 0.0,
         )
         for (hit, start, end, text), sim in zip(pool, np.asarray(semantic), strict=True)
     ]

@@ -59,4 +59,7 @@ def _with_model(question: str, history: Sequence[Turn], model: BaseChatModel) ->
     except Exception:  # the rule-based rewrite still works without the model
         return None
     text = str(reply).strip().strip('"').splitlines()[0].strip() if str(reply).strip() else ""
-    return text if 3 <= len(text) <= 500 else None
+    if not 3 <= len(text) <= 500:
+        return None
+    # A rewrite that loses a word of the follow-up ("Kleban-Byka") changed the question: refuse it.
+    return text if set(words(question)) <= set(words(text)) else None

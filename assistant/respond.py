@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from langchain_core.language_models import BaseChatModel
 
 from assistant.answer import compose, compose_choice, decline
-from assistant.evidence import candidates
+from assistant.evidence import candidates, terms
 from assistant.followup import rewrite
 from assistant.generate import build_messages, parse_reply, stream_reply
 from assistant.llm import describe
@@ -45,9 +45,13 @@ def respond(
     """Yield text deltas, then the final Answer."""
     opts = settings.answer
     model = chat_model() if request.engine == "llm" else None
-    followup_model = model if (model is not None and settings.llm.rewrite_followups) else None
-    standalone = rewrite(request.question, request.history, followup_model)
+    rewriter = None
+    if request.history and settings.llm.provider != "none" and settings.llm.rewrite_followups:
+        rewriter = model or chat_model()  # a configured model rewrites follow-ups for both engines
+    standalone = rewrite(request.question, request.history, rewriter)
     question = standalone or request.question
+    # A follow-up's own words ("Kleban-Byka") are what the user now asks about.
+    focus = frozenset(terms(request.question)) if standalone else frozenset()
     k = max(settings.retrieval.k, opts.context_passages)
     hits = retrieve(library, question, k, request.filters, settings.retrieval)
     embedder = library.embedder
@@ -55,16 +59,16 @@ def respond(
         if request.choices:
             answer = compose_choice(
                 question, request.choices, hits, embedder, request.filters, opts.min_support,
-                request.abstain,
+                request.abstain, focus,
             )  # fmt: skip
         else:
             answer = compose(
                 question, hits, embedder, request.filters, opts.context_passages,
-                opts.max_sentences, opts.min_relevance, request.abstain,
+                opts.max_sentences, opts.min_relevance, request.abstain, focus,
             )  # fmt: skip
         yield answer.body
     else:
-        answer = yield from _llm_answer(question, hits, request, settings, model, embedder)
+        answer = yield from _llm_answer(question, hits, request, settings, model, embedder, focus)
     yield answer.model_copy(
         update={"question": request.question, "standalone_question": standalone}
     )
@@ -77,11 +81,12 @@ def _llm_answer(
     settings: Settings,
     model: BaseChatModel,
     embedder: SentenceEmbedder,
+    focus: frozenset[str],
 ) -> Generator[str, None, Answer]:
     """Stream the model's reply, then return it parsed and checked."""
     opts = settings.answer
     context = hits[: opts.context_passages]
-    ranked = candidates(question, context, embedder)
+    ranked = candidates(question, context, embedder, focus)
     confidence = round(ranked[0].score, 4) if ranked else 0.0
     name = describe(settings.llm)
     if not ranked or (request.abstain and confidence < opts.min_relevance):

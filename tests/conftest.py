@@ -158,8 +158,10 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 120) -> None:
-    """Poll ``url`` until it answers 200; fail with the server's stderr if it exits."""
+def wait_until_up(
+    url: str, proc: subprocess.Popen, timeout: float = 120, log: Path | None = None
+) -> None:
+    """Poll ``url`` until it answers 200; fail with the server's stderr (or log) if it exits."""
     import httpx
 
     deadline = time.monotonic() + timeout
@@ -170,7 +172,10 @@ def wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 120) -> Non
         except httpx.HTTPError:
             pass
         if proc.poll() is not None:
-            pytest.fail(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+            output = log.read_text()[-3000:] if log else ""
+            if proc.stderr:
+                output += proc.stderr.read().decode()[-3000:]
+            pytest.fail(f"server exited: {output}")
         if time.monotonic() > deadline:
             pytest.fail(f"{url} did not come up within {timeout}s")
         time.sleep(0.2)
