@@ -11,17 +11,54 @@ from index.embed import SentenceEmbedder
 from index.lexical import words
 from index.types import Hit
 
+# British spellings folded into American ones, on both sides of every comparison, so that
+# "analysed" meets "analyzed" and "centre" meets "center" (news copy uses both).
+_SPELLING = [
+    (re.compile(r"(\w{3,})ys(e|ed|es|ing)$"), r"\1yz\2"),
+    (re.compile(r"(\w{4,})is(e|ed|es|ing|ation|ations)$"), r"\1iz\2"),
+    (re.compile(r"(\w{3,})our(s|ed|ing)?$"), r"\1or\2"),
+    (re.compile(r"(\w{3,})tre(s)?$"), r"\1ter\2"),
+]
+
 
 def terms(text: str) -> set[str]:
-    """Content words of ``text``: lower-cased, stop words dropped, plural/verb endings trimmed."""
+    """Content words of ``text``, normalised for matching.
+
+    Lower-cased, stop words dropped, British spellings made American, plural and verb endings
+    trimmed.
+    """
     out = set()
     for word in words(text):
+        for pattern, replacement in _SPELLING:
+            word = pattern.sub(replacement, word)
         for suffix in ("ies", "es", "s", "ed", "ing"):
             if word.endswith(suffix) and len(word) - len(suffix) >= 4:
                 word = word[: -len(suffix)]
                 break
         out.add(word)
     return out
+
+
+_KEY = re.compile(r"\b(?:[A-Z][\w’'-]*[A-Z0-9][\w’'-]*|[A-Z][a-z][\w’'-]+|\d[\d,.%]*)")
+
+
+def key_terms(question: str) -> set[str]:
+    """Names, acronyms and numbers in the question (lower-cased), minus its first word."""
+    first = question.split(maxsplit=1)[0] if question.strip() else ""
+    return {m.group(0).lower().rstrip(".,") for m in _KEY.finditer(question) if m.group(0) != first}
+
+
+def coverage(question: str, hits: list[Hit]) -> float:
+    """Share of the question's names and numbers found in ``hits`` (1.0 if it has none).
+
+    Articles that never name what the question names rarely answer it: this separates
+    out-of-corpus questions from answerable ones better than similarity alone.
+    """
+    keys = key_terms(question)
+    if not keys:
+        return 1.0
+    text = " ".join(h.text.lower() for h in hits)
+    return sum(1 for k in keys if k in text) / len(keys)
 
 
 _NUMBER = re.compile(

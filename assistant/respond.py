@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from langchain_core.language_models import BaseChatModel
 
 from assistant.answer import compose, compose_choice, decline
+from assistant.answer import confidence as evidence_confidence
 from assistant.evidence import candidates, terms
 from assistant.followup import rewrite
 from assistant.generate import build_messages, parse_reply, stream_reply
@@ -54,6 +55,8 @@ def respond(
     focus = frozenset(terms(request.question)) if standalone else frozenset()
     k = max(settings.retrieval.k, opts.context_passages)
     hits = retrieve(library, question, k, request.filters, settings.retrieval)
+    if request.choices:
+        hits = _with_choice_evidence(library, question, hits, request, settings)
     embedder = library.embedder
     if model is None:
         if request.choices:
@@ -74,6 +77,26 @@ def respond(
     )
 
 
+def _with_choice_evidence(
+    library: Library, question: str, hits: list[Hit], request: Request, settings: Settings
+) -> list[Hit]:
+    """Add the top passages for "question + choice", for each choice, after ``hits``.
+
+    A choice's evidence can rank below passages about the question in general; searching for
+    each choice finds it (MC accuracy 0.51 -> 0.56 on RealTimeQA, see the README).
+    """
+    seen = {h.passage_id for h in hits}
+    extra: list[Hit] = []
+    for choice in request.choices:
+        for hit in retrieve(
+            library, f"{question} {choice}", 3, request.filters, settings.retrieval
+        ):
+            if hit.passage_id not in seen:
+                seen.add(hit.passage_id)
+                extra.append(hit)
+    return hits + extra
+
+
 def _llm_answer(
     question: str,
     hits: list[Hit],
@@ -87,7 +110,7 @@ def _llm_answer(
     opts = settings.answer
     context = hits[: opts.context_passages]
     ranked = candidates(question, context, embedder, focus)
-    confidence = round(ranked[0].score, 4) if ranked else 0.0
+    confidence = round(evidence_confidence(question, hits, ranked), 4)
     name = describe(settings.llm)
     if not ranked or (request.abstain and confidence < opts.min_relevance):
         # Nothing retrieved is relevant enough: decline without asking the model to guess.

@@ -2,15 +2,15 @@
 
 1. Dense (Chroma, cosine) and lexical (BM25 over FTS5) each return their top candidates.
 2. Reciprocal rank fusion merges the two lists (a passage ranked high by either rises).
-3. A reranker rescores the fused candidates with features both sides lack alone: cosine and
-   BM25 together, and how many of the question's names and numbers the passage contains.
+3. A reranker rescores the fused candidates with both scores at once: cosine similarity plus
+   weighted BM25 (normalised by the best BM25 of the query), filling in whichever score a
+   candidate found by only one side lacks.
 4. Diversity: near-identical passages (syndicated copies that differ slightly) collapse to one,
    and no article takes more than ``max_per_article`` of the top slots.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
@@ -18,11 +18,8 @@ import numpy as np
 
 from assistant.settings import RetrievalSettings
 from assistant.types import Filters
-from index.lexical import words
 from index.library import Library
 from index.types import Hit, Match
-
-_KEY = re.compile(r"\b(?:[A-Z][\w’'-]*[A-Z0-9][\w’'-]*|[A-Z][a-z][\w’'-]+|\d[\d,.%]*)")
 
 
 def date_bounds(filters: Filters) -> tuple[int | None, int | None]:
@@ -33,13 +30,6 @@ def date_bounds(filters: Filters) -> tuple[int | None, int | None]:
     if filters.until:
         until = int(datetime.combine(filters.until, time.max, UTC).timestamp())
     return since, until
-
-
-def key_terms(question: str) -> set[str]:
-    """Names, acronyms and numbers in the question (lower-cased), minus its first word."""
-    found = {m.group(0).lower().rstrip(".,") for m in _KEY.finditer(question)}
-    first = question.split(maxsplit=1)[0].lower() if question.strip() else ""
-    return {t for t in found if t != first and set(words(t))}
 
 
 @dataclass
@@ -78,8 +68,11 @@ def retrieve(
     pool = max(options.candidates, k)
     vector = library.embedder.encode([question])[0]
     dense = library.dense(vector, pool, outlets, since, until) if options.mode != "lexical" else []
+    lexical_pool = pool if options.mode == "lexical" else options.lexical_candidates
     lexical = (
-        library.lexical(question, pool, outlets, since, until) if options.mode != "dense" else []
+        library.lexical(question, lexical_pool, outlets, since, until)
+        if options.mode != "dense" and lexical_pool
+        else []
     )
     fused = fuse([dense, lexical], options.rrf_k)
     by_id = {c.match.passage_id: c for c in fused}
@@ -102,14 +95,13 @@ def _rerank(
     by_id: dict[str, _Candidate],
     options: RetrievalSettings,
 ) -> list[Hit]:
-    """Rescore: cosine + weighted normalised BM25 + weighted share of key terms present."""
+    """Rescore: cosine + ``lexical_weight`` x BM25 / best BM25 of the query."""
     missing = [h.passage_id for h in hits if by_id[h.passage_id].dense is None]
     stored = library.vectors(missing)
     unscored = [h.passage_id for h in hits if by_id[h.passage_id].lexical is None]
     for pid, score in library.lexical_scores(question, unscored).items():
         by_id[pid].lexical = score
     top_lexical = max((c.lexical or 0.0 for c in by_id.values()), default=0.0) or 1.0
-    keys = key_terms(question)
     scored = []
     for hit in hits:
         cand = by_id[hit.passage_id]
@@ -117,10 +109,7 @@ def _rerank(
         if cosine is None:
             found = stored.get(hit.passage_id)
             cosine = float(found @ vector) if found is not None else 0.0
-        lexical = (cand.lexical or 0.0) / top_lexical
-        text = hit.text.lower()
-        overlap = sum(1 for t in keys if t in text) / len(keys) if keys else 0.0
-        score = cosine + options.lexical_weight * lexical + options.key_term_weight * overlap
+        score = cosine + options.lexical_weight * (cand.lexical or 0.0) / top_lexical
         scored.append(hit.model_copy(update={"score": round(score, 6)}))
     return sorted(scored, key=lambda h: h.score, reverse=True)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.retrieve import _collapse_copies, _diversify, fuse, key_terms
+from assistant.retrieve import _collapse_copies, _diversify, fuse
 from index.lexical import fts_query, words
 from index.types import Hit, Match
 
@@ -24,12 +24,6 @@ def test_rrf_rewards_agreement_between_retrievers() -> None:
     assert abs(c.fused - (1 / 63 + 1 / 61)) < 1e-12
     d = next(x for x in fused if x.match.passage_id == "d")
     assert d.dense is None and d.lexical == 9.0
-
-
-def test_key_terms_are_names_and_numbers() -> None:
-    terms = key_terms("Who beat 16-year-old prodigy Luke Littler to win the PDC title in 2024?")
-    assert {"luke", "littler", "pdc", "2024"} <= terms
-    assert "who" not in terms and "darts" not in terms
 
 
 def test_diversify_caps_passages_per_article() -> None:

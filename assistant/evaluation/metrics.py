@@ -66,7 +66,9 @@ def score_retrieval(
     )
 
 
-def calibrate(answerable: list[float], unanswerable: list[float], min_answer: float = 0.9) -> float:
+def calibrate(
+    answerable: list[float], unanswerable: list[float], min_answer: float = 0.85
+) -> float:
     """The refusal threshold calibrated on confidences of two groups of questions.
 
     Among thresholds that answer at least ``min_answer`` of the answerable questions, the one

@@ -127,7 +127,7 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "dense only": {"mode": "dense", "rerank": False, "max_per_article": 0},
     "lexical only": {"mode": "lexical", "rerank": False, "max_per_article": 0},
     "hybrid (rrf)": {"mode": "hybrid", "rerank": False, "max_per_article": 0},
-    "hybrid+diversity": {"mode": "hybrid", "rerank": False},
+    "hybrid+diversity": {"mode": "hybrid", "rerank": False, "max_per_article": 2},
     "hybrid+rerank": {"mode": "hybrid", "rerank": True, "max_per_article": 0},
     "dense+rerank": {"mode": "dense", "rerank": True, "max_per_article": 0},
 }
