@@ -7,10 +7,11 @@ of the source it came from.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from assistant.choices import weigh_choices
-from assistant.evidence import Candidate, candidates, coverage
+from assistant.evidence import Candidate, Query, candidates, coverage
 from assistant.types import Answer, Citation, Filters, Source
 from index.embed import SentenceEmbedder
 from index.types import Hit
@@ -18,10 +19,15 @@ from prompts import render
 
 DECLINE = "The loaded articles do not answer this question."
 COVERAGE_WEIGHT = 0.2
+_CONTINUED_QUOTE = re.compile(r"^\s*[‘“\"']")
+_SPEECH = re.compile(
+    r"\b(?:said|says|told|according to|added|warned|claimed|stated|wrote|explained|noted)\b",
+    re.IGNORECASE,
+)
 
 
 def compose(
-    question: str,
+    question: str | Query,
     hits: list[Hit],
     embedder: SentenceEmbedder,
     filters: Filters | None = None,
@@ -29,7 +35,6 @@ def compose(
     max_sentences: int = 3,
     min_relevance: float = 0.83,
     abstain: bool = True,
-    focus: frozenset[str] = frozenset(),
 ) -> Answer:
     """Answer ``question`` by quoting the best sentences of the top ``context_passages`` hits.
 
@@ -38,43 +43,78 @@ def compose(
     anyway (``confidence`` still tells how relevant the best sentence was).
     """
     filters = filters or Filters()
-    ranked = candidates(question, hits[:context_passages], embedder, focus)
-    best = confidence(question, hits, ranked)
+    query = Query.of(question)
+    ranked = candidates(query, hits[:context_passages], embedder)
+    best = confidence(query, hits, ranked)
     if not ranked or (abstain and best < min_relevance):
-        return decline(question, hits, filters, best)
-    floor = max(min_relevance, 0.85 * best) if abstain else 0.85 * best
+        return decline(query.text, hits, filters, best)
+    top = ranked[0].score
+    floor = max(min_relevance, 0.85 * top) if abstain else 0.85 * top
     chosen = [c for c in ranked if c.score >= floor][:max_sentences] or ranked[:1]
-    citations = cite(chosen)
-    body = "\n\n".join(f"{c.quote} [{c.n}]" for c in citations)
-    return _answer(question, body, hits, filters, best, citations)
+    citations = readable(cite(chosen))
+    return _answer(query.text, body_of(citations), hits, filters, best, citations)
+
+
+def readable(citations: list[Citation]) -> list[Citation]:
+    """Citations in reading order: articles by their best quote, quotes by position.
+
+    Quotes inside another quote's span (a speaker sentence quoted twice) are dropped.
+    """
+    order: dict[str, int] = {}
+    for c in citations:
+        order.setdefault(c.article_id, len(order))
+    kept: list[Citation] = []
+    for c in sorted(citations, key=lambda c: (order[c.article_id], c.start)):
+        if any(
+            k.article_id == c.article_id and k.start <= c.start and c.end <= k.end for k in kept
+        ):
+            continue
+        kept.append(c)
+    return kept
+
+
+def body_of(citations: list[Citation]) -> str:
+    """Quotes with their [n]; when they come from several articles, each group says whose."""
+    articles = list(dict.fromkeys(c.article_id for c in citations))
+    lines = []
+    for article in articles:
+        group = [c for c in citations if c.article_id == article]
+        quotes = " ".join(f"{c.quote} [{c.n}]" for c in group)
+        if len(articles) > 1:
+            first = group[0]
+            who = first.outlet or first.title
+            when = f", {first.published_at[:10]}" if first.published_at else ""
+            quotes = f"{who}{when}: {quotes}"
+        lines.append(quotes)
+    return "\n\n".join(lines)
 
 
 def compose_choice(
-    question: str,
+    question: str | Query,
     choices: Sequence[str],
     hits: list[Hit],
     embedder: SentenceEmbedder,
     filters: Filters | None = None,
     min_support: float = 0.34,
     abstain: bool = True,
-    focus: frozenset[str] = frozenset(),
 ) -> Answer:
     """Pick the choice whose mentions in the retrieved passages best answer the question.
 
     Declines when no choice is mentioned in a sentence relevant enough (``min_support``).
     """
     filters = filters or Filters()
-    supports = weigh_choices(question, list(choices), hits, embedder, focus)
+    query = Query.of(question)
+    supports = weigh_choices(query, list(choices), hits, embedder)
     top = supports[0] if supports else None
     best = top.score if top else 0.0
     if top is None or not top.evidence or (abstain and best < min_support):
-        return decline(question, hits, filters, best, choices)
-    citations = cite(list(top.evidence))
-    body = f"{top.choice}\n\n" + "\n\n".join(f"{c.quote} [{c.n}]" for c in citations)
-    return _answer(question, body, hits, filters, best, citations, choices, top.index)
+        return decline(query.text, hits, filters, best, choices)
+    citations = readable(cite(list(top.evidence)))
+    body = f"{top.choice}\n\n{body_of(citations)}"
+    return _answer(query.text, body, hits, filters, best, citations, choices, top.index)
 
 
-def confidence(question: str, hits: list[Hit], ranked: list[Candidate]) -> float:
+def confidence(question: str | Query, hits: list[Hit], ranked: list[Candidate]) -> float:
     """How sure we are that the passages answer the question (calibrated in ``newsdesk eval``).
 
     The best sentence's relevance plus 0.2 x the share of the question's names and numbers
@@ -85,15 +125,39 @@ def confidence(question: str, hits: list[Hit], ranked: list[Candidate]) -> float
     return ranked[0].score + COVERAGE_WEIGHT * coverage(question, hits[:3])
 
 
+def with_speaker(candidate: Candidate) -> tuple[int, int]:
+    """The span to quote for a sentence, widened to name the speaker of a continued quote.
+
+    "‘If the Russians succeed ... encirclement.’" alone does not say who said it; the sentence
+    before it ends "... said a military analyst at the Carnegie Endowment." A reader must see
+    whose claim it is, so when a sentence continues a quotation and the one before it names
+    the speaker, both are quoted.
+    """
+    start, end = candidate.start, candidate.end
+    if not _CONTINUED_QUOTE.match(candidate.text) or _SPEECH.search(candidate.text):
+        return start, end
+    spans = list(candidate.hit.sentences)
+    index = spans.index((start, end)) if (start, end) in spans else -1
+    if index > 0:
+        prev_start, prev_end = spans[index - 1]
+        previous = candidate.hit.text[
+            prev_start - candidate.hit.start : prev_end - candidate.hit.start
+        ]
+        if _SPEECH.search(previous):
+            return prev_start, end
+    return start, end
+
+
 def cite(chosen: list[Candidate]) -> list[Citation]:
     """Citations for chosen sentences; sentences from one passage share its number."""
     numbers: dict[str, int] = {}
+    spans = [with_speaker(c) for c in chosen]
     return [
         Citation(
             n=numbers.setdefault(c.hit.passage_id, len(numbers) + 1),
-            quote=c.text,
-            start=c.start,
-            end=c.end,
+            quote=c.hit.text[start - c.hit.start : end - c.hit.start],
+            start=start,
+            end=end,
             passage=c.hit.text,
             passage_id=c.hit.passage_id,
             passage_start=c.hit.start,
@@ -105,7 +169,7 @@ def cite(chosen: list[Candidate]) -> list[Citation]:
             published_at=c.hit.published_at,
             score=round(c.score, 4),
         )
-        for c in chosen
+        for c, (start, end) in zip(chosen, spans, strict=True)
     ]
 
 

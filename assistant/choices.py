@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.evidence import Candidate, score_sentences, terms
+from assistant.evidence import Candidate, Query, score_sentences, terms
 from index.embed import SentenceEmbedder
 from index.types import Hit
 
@@ -41,11 +41,7 @@ def mention_strength(sentence: str, choice: str) -> float:
 
 
 def weigh_choices(
-    question: str,
-    choices: list[str],
-    hits: list[Hit],
-    embedder: SentenceEmbedder,
-    focus: frozenset[str] = frozenset(),
+    question: str | Query, choices: list[str], hits: list[Hit], embedder: SentenceEmbedder
 ) -> list[Support]:
     """Support for each choice from the sentences of ``hits``, best supported first."""
     pool: list[tuple[Hit, int, int, str]] = []
@@ -57,7 +53,7 @@ def weigh_choices(
             seen.add((hit.article_id, start))
             if any(mention_strength(text, c) for c in choices):
                 pool.append((hit, start, end, text))
-    scored = score_sentences(question, pool, embedder, focus)
+    scored = score_sentences(question, pool, embedder)
     supports = []
     for i, choice in enumerate(choices):
         evidence = sorted(

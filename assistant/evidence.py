@@ -48,17 +48,57 @@ def key_terms(question: str) -> set[str]:
     return {m.group(0).lower().rstrip(".,") for m in _KEY.finditer(question) if m.group(0) != first}
 
 
-def coverage(question: str, hits: list[Hit]) -> float:
+@dataclass(frozen=True)
+class Query:
+    """A question as evidence scoring sees it.
+
+    Attributes:
+        text: the (standalone) question.
+        focus: words that must weigh more, e.g. the new words of a follow-up question
+            ("Kleban-Byka" in "and what about Kleban-Byka?") once joined to the previous one.
+        variants: other spellings of names in the question (lower-cased name -> spellings);
+            a sentence using any spelling counts as using the name.
+    """
+
+    text: str
+    focus: frozenset[str] = frozenset()
+    variants: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @classmethod
+    def of(cls, question: str | Query) -> Query:
+        """Wrap a plain question."""
+        return question if isinstance(question, Query) else cls(question)
+
+    def search_text(self) -> str:
+        """The question followed by the other spellings of its names, for retrieval."""
+        extra = [v for _, spellings in self.variants for v in spellings]
+        return f"{self.text} ({', '.join(extra)})" if extra else self.text
+
+    def term_groups(self) -> list[set[str]]:
+        """One set per content word of the question: the word and its other spellings."""
+        alternatives: dict[str, set[str]] = {}
+        for name, spellings in self.variants:
+            for term in terms(name):
+                alternatives.setdefault(term, set()).update(*(terms(s) for s in spellings))
+        return [{t} | alternatives.get(t, set()) for t in terms(self.text)]
+
+    def key_spellings(self) -> list[set[str]]:
+        """Each name or number of the question with its other spellings (lower-cased)."""
+        spelled = dict(self.variants)
+        return [{k, *(s.lower() for s in spelled.get(k, ()))} for k in key_terms(self.text)]
+
+
+def coverage(question: str | Query, hits: list[Hit]) -> float:
     """Share of the question's names and numbers found in ``hits`` (1.0 if it has none).
 
     Articles that never name what the question names rarely answer it: this separates
     out-of-corpus questions from answerable ones better than similarity alone.
     """
-    keys = key_terms(question)
+    keys = Query.of(question).key_spellings()
     if not keys:
         return 1.0
     text = " ".join(h.text.lower() for h in hits)
-    return sum(1 for k in keys if k in text) / len(keys)
+    return sum(1 for spellings in keys if any(k in text for k in spellings)) / len(keys)
 
 
 _NUMBER = re.compile(
@@ -118,13 +158,9 @@ class Candidate:
 
 
 def candidates(
-    question: str, hits: list[Hit], embedder: SentenceEmbedder, focus: frozenset[str] = frozenset()
+    question: str | Query, hits: list[Hit], embedder: SentenceEmbedder
 ) -> list[Candidate]:
-    """Every distinct sentence of ``hits`` with its relevance to ``question``, best first.
-
-    ``focus``: words that must weigh more, e.g. the new words of a follow-up question
-    ("Kleban-Byka" in "and what about Kleban-Byka?") after it was joined to the previous one.
-    """
+    """Every distinct sentence of ``hits`` with its relevance to ``question``, best first."""
     seen: set[tuple[str, int]] = set()
     seen_text: set[str] = set()
     pool: list[tuple[Hit, int, int, str]] = []
@@ -136,32 +172,32 @@ def candidates(
             seen.add((hit.article_id, start))
             seen_text.add(norm)
             pool.append((hit, start, end, text))
-    return score_sentences(question, pool, embedder, focus)
+    return score_sentences(question, pool, embedder)
 
 
 def score_sentences(
-    question: str,
-    pool: list[tuple[Hit, int, int, str]],
-    embedder: SentenceEmbedder,
-    focus: frozenset[str] = frozenset(),
+    question: str | Query, pool: list[tuple[Hit, int, int, str]], embedder: SentenceEmbedder
 ) -> list[Candidate]:
     """Score (hit, start, end, text) sentences against ``question``, best first."""
     if not pool:
         return []
-    vectors = embedder.encode([question] + [text for _, _, _, text in pool])
+    query = Query.of(question)
+    vectors = embedder.encode([query.search_text()] + [text for _, _, _, text in pool])
     semantic = vectors[1:] @ vectors[0]
-    wanted = terms(question)
-    scored = [
-        Candidate(
-            hit=hit,
-            start=start,
-            end=end,
-            text=text,
-            semantic=float(sim),
-            lexical=len(wanted & terms(text)) / len(wanted) if wanted else 0.0,
-            typed=answer_type_match(question, text),
-            focused=len(focus & terms(text)) / len(focus) if focus else 0.0,
+    groups = query.term_groups()
+    scored = []
+    for (hit, start, end, text), sim in zip(pool, np.asarray(semantic), strict=True):
+        found = terms(text)
+        scored.append(
+            Candidate(
+                hit=hit,
+                start=start,
+                end=end,
+                text=text,
+                semantic=float(sim),
+                lexical=sum(1 for g in groups if g & found) / len(groups) if groups else 0.0,
+                typed=answer_type_match(query.text, text),
+                focused=len(query.focus & found) / len(query.focus) if query.focus else 0.0,
+            )
         )
-        for (hit, start, end, text), sim in zip(pool, np.asarray(semantic), strict=True)
-    ]
     return sorted(scored, key=lambda c: c.score, reverse=True)

@@ -13,7 +13,7 @@ from langchain_core.language_models import BaseChatModel
 
 from assistant.answer import compose, compose_choice, decline
 from assistant.answer import confidence as evidence_confidence
-from assistant.evidence import candidates, terms
+from assistant.evidence import Query, candidates, terms
 from assistant.followup import rewrite
 from assistant.generate import build_messages, parse_reply, stream_reply
 from assistant.llm import describe
@@ -50,35 +50,55 @@ def respond(
     if request.history and settings.llm.provider != "none" and settings.llm.rewrite_followups:
         rewriter = model or chat_model()  # a configured model rewrites follow-ups for both engines
     standalone = rewrite(request.question, request.history, rewriter)
-    question = standalone or request.question
-    # A follow-up's own words ("Kleban-Byka") are what the user now asks about.
-    focus = frozenset(terms(request.question)) if standalone else frozenset()
+    query = understand(standalone or request.question, request.question, standalone, library)
     k = max(settings.retrieval.k, opts.context_passages)
-    hits = retrieve(library, question, k, request.filters, settings.retrieval)
+    hits = retrieve(library, query.search_text(), k, request.filters, settings.retrieval)
     if request.choices:
-        hits = _with_choice_evidence(library, question, hits, request, settings)
+        hits = _with_choice_evidence(library, query, hits, request, settings)
     embedder = library.embedder
     if model is None:
         if request.choices:
             answer = compose_choice(
-                question, request.choices, hits, embedder, request.filters, opts.min_support,
-                request.abstain, focus,
+                query, request.choices, hits, embedder, request.filters, opts.min_support,
+                request.abstain,
             )  # fmt: skip
         else:
             answer = compose(
-                question, hits, embedder, request.filters, opts.context_passages,
-                opts.max_sentences, opts.min_relevance, request.abstain, focus,
+                query, hits, embedder, request.filters, opts.context_passages,
+                opts.max_sentences, opts.min_relevance, request.abstain,
             )  # fmt: skip
         yield answer.body
     else:
-        answer = yield from _llm_answer(question, hits, request, settings, model, embedder, focus)
+        answer = yield from _llm_answer(query, hits, request, settings, model, embedder)
     yield answer.model_copy(
-        update={"question": request.question, "standalone_question": standalone}
+        update={
+            "question": request.question,
+            "standalone_question": standalone,
+            "notes": answer.notes + _notes(query),
+        }
     )
 
 
+def understand(text: str, asked: str, standalone: str | None, library: Library) -> Query:
+    """The question with what scoring must know: follow-up focus and other name spellings."""
+    variants = library.name_variants().variants(text)
+    return Query(
+        text=text,
+        # A follow-up's own words ("Kleban-Byka") are what the user now asks about.
+        focus=frozenset(terms(asked)) if standalone else frozenset(),
+        variants=tuple((name, tuple(spellings)) for name, spellings in variants.items()),
+    )
+
+
+def _notes(query: Query) -> list[str]:
+    return [
+        f"Also searched for {', '.join(spellings)} (other spellings of {name.title()})."
+        for name, spellings in query.variants
+    ]
+
+
 def _with_choice_evidence(
-    library: Library, question: str, hits: list[Hit], request: Request, settings: Settings
+    library: Library, query: Query, hits: list[Hit], request: Request, settings: Settings
 ) -> list[Hit]:
     """Add the top passages for "question + choice", for each choice, after ``hits``.
 
@@ -88,9 +108,8 @@ def _with_choice_evidence(
     seen = {h.passage_id for h in hits}
     extra: list[Hit] = []
     for choice in request.choices:
-        for hit in retrieve(
-            library, f"{question} {choice}", 3, request.filters, settings.retrieval
-        ):
+        text = f"{query.search_text()} {choice}"
+        for hit in retrieve(library, text, 3, request.filters, settings.retrieval):
             if hit.passage_id not in seen:
                 seen.add(hit.passage_id)
                 extra.append(hit)
@@ -98,19 +117,19 @@ def _with_choice_evidence(
 
 
 def _llm_answer(
-    question: str,
+    query: Query,
     hits: list[Hit],
     request: Request,
     settings: Settings,
     model: BaseChatModel,
     embedder: SentenceEmbedder,
-    focus: frozenset[str],
 ) -> Generator[str, None, Answer]:
     """Stream the model's reply, then return it parsed and checked."""
     opts = settings.answer
     context = hits[: opts.context_passages]
-    ranked = candidates(question, context, embedder, focus)
-    confidence = round(evidence_confidence(question, hits, ranked), 4)
+    question = query.text
+    ranked = candidates(query, context, embedder)
+    confidence = round(evidence_confidence(query, hits, ranked), 4)
     name = describe(settings.llm)
     if not ranked or (request.abstain and confidence < opts.min_relevance):
         # Nothing retrieved is relevant enough: decline without asking the model to guess.

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.errors import AssistantError, BadRequest, Busy, NotFound, NotIndexed
 from assistant.llm import build_chat_model
-from assistant.respond import Request, respond
+from assistant.respond import Request, respond, understand
 from assistant.retrieve import retrieve
 from assistant.settings import Settings, get_settings
 from assistant.types import Answer, Filters, Turn
@@ -109,8 +109,13 @@ class Assistant:
             raise BadRequest(f"k must be between 1 and 100, got {k}")
         with _translated():
             self._require_articles()
+            query = understand(question, question, None, self.library)
             return retrieve(
-                self.library, question, k, self._filters(filters), self.settings.retrieval
+                self.library,
+                query.search_text(),
+                k,
+                self._filters(filters),
+                self.settings.retrieval,
             )
 
     @cached_property

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from index.errors import StoreError
+from index.names import capitalised_words
 from index.types import Article, Passage, Source
 
 SCHEMA_VERSION = "1"
@@ -60,6 +61,8 @@ CREATE TABLE IF NOT EXISTS pending (article_id TEXT PRIMARY KEY);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
     title, text, tokenize = 'porter unicode61 remove_diacritics 2'
 );
+-- Capitalised words of the indexed text, for matching other spellings of names.
+CREATE TABLE IF NOT EXISTS names (word TEXT PRIMARY KEY);
 CREATE TRIGGER IF NOT EXISTS passages_fts_delete AFTER DELETE ON passages BEGIN
     DELETE FROM passages_fts WHERE rowid = old.rowid;
 END;
@@ -107,6 +110,11 @@ class Catalog:
         )
         if indexed == stored:
             return
+        for (text,) in self.rows("SELECT text FROM articles"):
+            self._db.executemany(
+                "INSERT OR IGNORE INTO names (word) VALUES (?)",
+                [(w,) for w in capitalised_words(text)],
+            )
         with self._transaction() as db:
             db.execute("DELETE FROM passages_fts")
             db.execute(
@@ -239,6 +247,10 @@ class Catalog:
                     "SELECT rowid, ?, ? FROM passages WHERE id = ?",
                     [(article.title, p.text, p.id) for p in passages],
                 )
+                db.executemany(
+                    "INSERT OR IGNORE INTO names (word) VALUES (?)",
+                    [(w,) for w in sorted(capitalised_words(article.text))],
+                )
             db.executemany(
                 "DELETE FROM pending WHERE article_id = ?", [(a.id,) for a, _, _ in articles]
             )
@@ -332,6 +344,10 @@ class Catalog:
             passage_ids,
         )
         return {r[0]: (r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows}
+
+    def names(self) -> set[str]:
+        """Capitalised words seen in the indexed text (kept after deletes: harmless extras)."""
+        return {r[0] for r in self.rows("SELECT word FROM names")}
 
     def counts(self) -> dict[str, int]:
         """Numbers of articles, passages, sources and outlets."""

@@ -15,6 +15,7 @@ from index.embed import SentenceEmbedder
 from index.errors import LockedError, StoreError
 from index.fields import date_timestamp
 from index.lexical import lexical_scores, lexical_search
+from index.names import NameVariants
 from index.store import VectorStore
 from index.types import Article, Hit, Match
 
@@ -41,6 +42,7 @@ class Library:
         self.chroma_url = chroma_url
         self.collection = collection
         self.catalog = Catalog(self.home / "catalog.sqlite3")
+        self._names: tuple[int, NameVariants] | None = None
         built_with = self.catalog.get_meta("model")
         if built_with is not None and built_with != embedder.model_name:
             raise StoreError(
@@ -134,6 +136,13 @@ class Library:
     ) -> list[Match]:
         """The ``k`` best BM25 passages for ``question``."""
         return lexical_search(self.catalog, question, k, outlets, since_ts, until_ts)
+
+    def name_variants(self) -> NameVariants:
+        """Other spellings of names (aliases, transliterations), refreshed as the index grows."""
+        size = self.catalog.counts()["passages"]
+        if self._names is None or self._names[0] != size:
+            self._names = (size, NameVariants(self.catalog.names(), self.home / "aliases.txt"))
+        return self._names[1]
 
     def lexical_scores(self, question: str, passage_ids: list[str]) -> dict[str, float]:
         """BM25 of ``question`` for specific passages."""

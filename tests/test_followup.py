@@ -38,6 +38,6 @@ def test_followup_on_the_seed(assistant, seed_dir) -> None:
     history = [{"role": "user", "text": first.question}, {"role": "assistant", "text": first.body}]
     answer = assistant.ask("And what about Kleban-Byka?", history=history)
     assert answer.standalone_question.startswith("Where are the Ukrainian troops retreating to?")
-    assert "Kleban-Byka" in answer.citations[0].quote
+    assert any("Kleban-Byka" in c.quote for c in answer.citations)
     with pytest.raises(Exception, match="history"):
         assistant.ask("and?", history=[{"who": "me"}])

@@ -105,7 +105,7 @@ def test_follow_up_rewrite_keeps_the_new_words(seeded_llm) -> None:
     # whether the model's rewrite or the rule's, the standalone question keeps the new place
     assert "Kleban-Byka" in (answer.standalone_question or "")
     assert answer.question == "And what about Kleban-Byka?"
-    assert "Kleban-Byka" in answer.citations[0].quote
+    assert any("Kleban-Byka" in c.quote for c in answer.citations)
 
 
 def test_unreachable_server_is_a_503(seeded_llm, monkeypatch) -> None:

@@ -69,7 +69,7 @@ def test_api_ask_search_articles(server: str) -> None:
         timeout=60,
     ).json()
     assert not answer["abstained"]
-    assert "Konstantinovka" in answer["citations"][0]["quote"]
+    assert any("Konstantinovka" in c["quote"] for c in answer["citations"])
     hits = httpx.post(
         server + "/api/search", json={"question": "leaked communication", "k": 3}
     ).json()
@@ -77,8 +77,8 @@ def test_api_ask_search_articles(server: str) -> None:
     articles = httpx.get(server + "/api/articles").json()
     assert len(articles) == 1
     article = httpx.get(f"{server}/api/articles/{articles[0]['id']}").json()
-    cite = answer["citations"][0]
-    assert article["text"][cite["start"] : cite["end"]] == cite["quote"]
+    for cite in answer["citations"]:
+        assert article["text"][cite["start"] : cite["end"]] == cite["quote"]
     assert httpx.get(server + "/openapi.json").json()["info"]["title"] == "newsdesk"
 
 
