@@ -33,7 +33,7 @@ def compose(
     filters: Filters | None = None,
     context_passages: int = 6,
     max_sentences: int = 3,
-    min_relevance: float = 0.83,
+    min_relevance: float = 0.82,
     abstain: bool = True,
 ) -> Answer:
     """Answer ``question`` by quoting the best sentences of the top ``context_passages`` hits.

@@ -174,11 +174,15 @@ def search(
 @cli.command()
 @click.argument("question")
 @_filter_options
+@click.option("--choice", "choices", multiple=True,
+              help="A possible answer (repeat, at least two): multiple choice.")  # fmt: skip
+@click.option("--engine", type=click.Choice(["extractive", "llm"]), default=None,
+              help="extractive (no model) or llm [env NEWSDESK_ANSWER__ENGINE].")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.pass_obj
 def ask(
     assistant: Assistant, question: str, outlet: tuple[str, ...], since: Any, until: Any,
-    as_json: bool,
+    choices: tuple[str, ...], engine: str | None, as_json: bool,
 ) -> None:  # fmt: skip
     """Answer QUESTION from the loaded articles, quoting and citing the passages used.
 
@@ -186,11 +190,23 @@ def ask(
     """
     filters = _filters(outlet, since and since.date(), until and until.date())
     with _errors():
-        answer: Answer = assistant.ask(question, filters=filters)
-    if as_json:
-        _emit_json(answer.model_dump(mode="json"))
-    else:
-        click.echo(answer.text)
+        if as_json:
+            answer: Answer = assistant.ask(question, filters, list(choices) or None, None, engine)
+            _emit_json(answer.model_dump(mode="json"))
+            return
+        for item in assistant.stream(question, filters, list(choices) or None, None, engine):
+            if isinstance(item, Answer):
+                answer = item
+            elif answer_engine(assistant, engine) == "llm":
+                click.echo(item, nl=False, err=True)  # the model's draft, as it is written
+    if answer_engine(assistant, engine) == "llm":
+        click.echo("\n", err=True)
+    click.echo(answer.text)
+
+
+def answer_engine(assistant: Assistant, engine: str | None) -> str:
+    """The engine a request will use."""
+    return engine or assistant.settings.answer.engine
 
 
 @cli.command()

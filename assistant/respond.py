@@ -7,12 +7,13 @@ engine, the finished body for the extractive one) and ends with the checked ``An
 from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from langchain_core.language_models import BaseChatModel
 
 from assistant.answer import compose, compose_choice, decline
 from assistant.answer import confidence as evidence_confidence
+from assistant.constraints import read_constraints
 from assistant.evidence import Query, candidates, terms
 from assistant.followup import rewrite
 from assistant.generate import build_messages, parse_reply, stream_reply
@@ -50,9 +51,15 @@ def respond(
     if request.history and settings.llm.provider != "none" and settings.llm.rewrite_followups:
         rewriter = model or chat_model()  # a configured model rewrites follow-ups for both engines
     standalone = rewrite(request.question, request.history, rewriter)
-    query = understand(standalone or request.question, request.question, standalone, library)
+    text = standalone or request.question
+    outlets = [name for name, _ in library.catalog.outlets()]
+    stated = read_constraints(text, request.filters, outlets, library.catalog.date_span()[1])
+    request = replace(request, filters=stated.filters)
+    query = understand(stated.remainder, request.question, standalone, library)
     k = max(settings.retrieval.k, opts.context_passages)
-    hits = retrieve(library, query.search_text(), k, request.filters, settings.retrieval)
+    hits = retrieve(
+        library, query.search_text(), k, stated.filters, settings.retrieval, stated.boost_since
+    )
     if request.choices:
         hits = _with_choice_evidence(library, query, hits, request, settings)
     embedder = library.embedder
@@ -70,11 +77,14 @@ def respond(
         yield answer.body
     else:
         answer = yield from _llm_answer(query, hits, request, settings, model, embedder)
+    notes = answer.notes + stated.notes + _notes(query)
+    text = answer.text + "".join(f"\n\nNote: {n}" for n in notes)
     yield answer.model_copy(
         update={
             "question": request.question,
             "standalone_question": standalone,
-            "notes": answer.notes + _notes(query),
+            "notes": notes,
+            "text": text,
         }
     )
 

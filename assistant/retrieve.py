@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 import numpy as np
 
@@ -60,8 +60,13 @@ def retrieve(
     k: int,
     filters: Filters,
     options: RetrievalSettings | None = None,
+    boost_since: date | None = None,
 ) -> list[Hit]:
-    """The ``k`` best passages for ``question`` within ``filters``."""
+    """The ``k`` best passages for ``question`` within ``filters``.
+
+    ``boost_since``: favour passages of articles published on or after this date (a question
+    saying "last week"), by ``options.recency_boost`` on the rerank score.
+    """
     options = options or RetrievalSettings()
     since, until = date_bounds(filters)
     outlets = list(filters.outlets) or None
@@ -82,9 +87,22 @@ def retrieve(
         hits = _rerank(library, question, vector, hits[: options.rerank_depth], by_id, options)
     else:
         hits = [h.model_copy(update={"score": round(by_id[h.passage_id].fused, 6)}) for h in hits]
+    if boost_since is not None:
+        hits = _boost(hits, boost_since, options.recency_boost)
     if options.max_per_article:
         hits = _diversify(hits, options.max_per_article)
     return hits[:k]
+
+
+def _boost(hits: list[Hit], since: date, amount: float) -> list[Hit]:
+    cut = since.isoformat()
+    boosted = [
+        h.model_copy(update={"score": round(h.score + amount, 6)})
+        if h.published_at and h.published_at[:10] >= cut
+        else h
+        for h in hits
+    ]
+    return sorted(boosted, key=lambda h: h.score, reverse=True)
 
 
 def _rerank(

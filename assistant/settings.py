@@ -59,6 +59,9 @@ class RetrievalSettings(_Section):
     lexical_weight: float = Field(
         0.5, ge=0, le=5, description="Rerank: weight of BM25 (normalised) next to cosine."
     )
+    recency_boost: float = Field(
+        0.05, ge=0, le=1, description="Score added for a time window the question names."
+    )
     max_per_article: int = Field(
         2, ge=0, le=100, description="Most passages of one article in the top results (0: any)."
     )
@@ -80,7 +83,7 @@ class AnswerSettings(_Section):
     # Both thresholds are calibrated by `newsdesk eval realtimeqa` (pooled threshold that answers
     # at least 85% of answerable questions while declining the most out-of-corpus ones).
     min_relevance: float = Field(
-        0.83,
+        0.82,
         ge=-1,
         le=3,
         description="Below this evidence confidence the assistant declines to answer.",
