@@ -8,7 +8,7 @@ PORT ?= 7860
 export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench eval llm-fixture clean
 
 install: $(VENV)/.installed
 
@@ -32,6 +32,12 @@ lint: install
 
 bench: install
 	$(PY) benchmarks/ingest_realtimeqa.py
+
+eval: install
+	$(VENV)/bin/newsdesk eval realtimeqa ../shared/data/realtimeqa --ablations
+
+llm-fixture:
+	bash tests/fixtures/prepare_llm.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache *.egg-info
