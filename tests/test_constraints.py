@@ -64,7 +64,8 @@ def test_question_constraints_end_to_end(assistant, tmp_path) -> None:
     from tests.test_ingest import ARTICLE_C, write_jsonl
 
     rows = [
-        {"title": "Rates Jan", "text": ARTICLE_C, "url": "https://apnews.com/r1", "date": "2024-01-10"},
+        {"title": "Rates Jan", "text": ARTICLE_C, "url": "https://apnews.com/r1",
+         "date": "2024-01-10"},
         {"title": "Rates Feb", "text": ARTICLE_C.replace("5.5", "5.75"),
          "url": "https://www.reuters.com/r2", "date": "2024-02-10"},
     ]  # fmt: skip
