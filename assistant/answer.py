@@ -202,7 +202,7 @@ def decline(
         for h in hits[:3]
     )
     text = render("abstain", leads=leads or "- (no articles are indexed)")
-    return _finish(question, text, DECLINE, hits, filters, best, [], choices, None)
+    return finish(question, text, DECLINE, hits, filters, best, [], choices, None)
 
 
 def _answer(
@@ -217,10 +217,10 @@ def _answer(
 ) -> Answer:
     sources = sources_of(citations)
     text = render("answer", body=body, sources="\n".join(s.line() for s in sources))
-    return _finish(question, text, body, hits, filters, best, citations, choices, choice)
+    return finish(question, text, body, hits, filters, best, citations, choices, choice)
 
 
-def _finish(
+def finish(
     question: str,
     text: str,
     body: str,
@@ -228,16 +228,21 @@ def _finish(
     filters: Filters,
     best: float,
     citations: list[Citation],
-    choices: Sequence[str],
-    choice: int | None,
+    choices: Sequence[str] = (),
+    choice: int | None = None,
+    abstained: bool | None = None,
 ) -> Answer:
+    """The Answer value, stating the filters applied.
+
+    It counts as abstained when it has no citations, unless ``abstained`` says otherwise.
+    """
     if filters.active:
         text += f"\n\nFilters applied: {filters.describe()}."
     return Answer(
         question=question,
         text=text,
         body=body,
-        abstained=not citations,
+        abstained=not citations if abstained is None else abstained,
         citations=citations,
         sources=sources_of(citations),
         hits=hits,

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.answer import decline, sources_of
+from assistant.answer import decline, finish, sources_of
 from assistant.errors import ModelUnavailable
 from assistant.evidence import Candidate, score_sentences, terms
 from assistant.types import Answer, Citation, Claim, Filters
@@ -114,27 +114,18 @@ def parse_reply(
         for c in claims
     )
     choice = _pick_choice(reply, choices) if choices else None
-    sources = sources_of(citations)
-    lines = "\n".join(s.line() for s in sources)
+    lines = "\n".join(s.line() for s in sources_of(citations))
     text = render("answer", body=body, sources=lines or "(none of the sentences cites a source)")
-    if filters.active:
-        text += f"\n\nFilters applied: {filters.describe()}."
-    return Answer(
-        question=question,
-        text=text,
-        body=body,
-        abstained=False,
-        citations=citations,
-        sources=sources,
-        hits=hits,
-        filters=filters,
-        engine="llm",
-        model=model_name,
-        confidence=confidence,
-        choices=list(choices),
-        choice=choice,
-        claims=claims,
-        invalid_citations=invalid,
+    answer = finish(
+        question, text, body, hits, filters, confidence, citations, choices, choice, abstained=False
+    )
+    return answer.model_copy(
+        update={
+            "engine": "llm",
+            "model": model_name,
+            "claims": claims,
+            "invalid_citations": invalid,
+        }
     )
 
 
