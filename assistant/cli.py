@@ -102,20 +102,7 @@ def ingest(assistant: Assistant, inputs: tuple[str, ...], as_json: bool) -> None
             for bar in bars.values():
                 bar.close()
     if as_json:
-        _emit_json(
-            {
-                "ok": report.ok,
-                "added": report.added,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-                "duplicates": report.duplicates,
-                "failed": report.failed,
-                "passages": report.passages,
-                "seconds": round(report.seconds, 2),
-                "ignored": report.ignored,
-                "items": [vars(item) for item in report.items],
-            }
-        )
+        _emit_json(report.to_dict())
     else:
         for item in report.items:
             if item.status == "failed":
@@ -263,9 +250,24 @@ def delete(assistant: Assistant, article_id: str) -> None:
               help="Port to listen on.")  # fmt: skip
 @click.pass_obj
 def serve(assistant: Assistant, host: str, port: int) -> None:
-    """Serve the chat UI at / and the HTTP API at /api on HOST:PORT."""
+    """Serve the chat UI at / and the HTTP API at /api on HOST:PORT.
+
+    Binding an address other than loopback needs NEWSDESK_API_TOKEN: adding and deleting
+    articles then require it (API: bearer token; UI: the token field).
+    """
+    import ipaddress
+
     import uvicorn
 
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and assistant.settings.api_token is None:
+        raise click.UsageError(
+            f"Refusing to serve on {host} without a token: anyone who can reach it could add or "
+            "delete articles. Set NEWSDESK_API_TOKEN, or serve on 127.0.0.1."
+        )
     from assistant.api import create_app
     from assistant.ui import mount_ui
 

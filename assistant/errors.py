@@ -31,6 +31,18 @@ class NotFound(AssistantError):
     status = 404
 
 
+class TooLarge(AssistantError):
+    """A request, article or upload is over a size limit."""
+
+    status = 413
+
+
+class Unauthorized(AssistantError):
+    """A write needs the API token, and it was missing or wrong."""
+
+    status = 401
+
+
 class NotIndexed(AssistantError):
     """Nothing is indexed yet, so there is nothing to search."""
 

@@ -74,13 +74,14 @@ class Query:
         extra = [v for _, spellings in self.variants for v in spellings]
         return f"{self.text} ({', '.join(extra)})" if extra else self.text
 
-    def term_groups(self) -> list[set[str]]:
-        """One set per content word of the question: the word and its other spellings."""
+    def term_groups(self, words: set[str] | frozenset[str] | None = None) -> list[set[str]]:
+        """One set per content word (of the question, or ``words``): it and its other spellings."""
         alternatives: dict[str, set[str]] = {}
         for name, spellings in self.variants:
             for term in terms(name):
                 alternatives.setdefault(term, set()).update(*(terms(s) for s in spellings))
-        return [{t} | alternatives.get(t, set()) for t in terms(self.text)]
+        chosen = terms(self.text) if words is None else words
+        return [{t} | alternatives.get(t, set()) for t in chosen]
 
     def key_spellings(self) -> list[set[str]]:
         """Each name or number of the question with its other spellings (lower-cased)."""
@@ -185,6 +186,7 @@ def score_sentences(
     vectors = embedder.encode([query.search_text()] + [text for _, _, _, text in pool])
     semantic = vectors[1:] @ vectors[0]
     groups = query.term_groups()
+    focus = query.term_groups(query.focus)
     scored = []
     for (hit, start, end, text), sim in zip(pool, np.asarray(semantic), strict=True):
         found = terms(text)
@@ -197,7 +199,7 @@ def score_sentences(
                 semantic=float(sim),
                 lexical=sum(1 for g in groups if g & found) / len(groups) if groups else 0.0,
                 typed=answer_type_match(query.text, text),
-                focused=len(query.focus & found) / len(query.focus) if query.focus else 0.0,
+                focused=sum(1 for g in focus if g & found) / len(focus) if focus else 0.0,
             )
         )
     return sorted(scored, key=lambda c: c.score, reverse=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
@@ -11,16 +13,19 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, ValidationError
 
-from assistant.errors import AssistantError, BadRequest, Busy, NotFound, NotIndexed
-from assistant.llm import build_chat_model
+from assistant.errors import AssistantError, BadRequest, Busy, NotFound, NotIndexed, TooLarge
+from assistant.llm import build_chat_model, describe
 from assistant.respond import Request, respond, understand
 from assistant.retrieve import retrieve
 from assistant.settings import Settings, get_settings
 from assistant.types import Answer, Filters, Turn
 from index import IngestReport, Library, LockedError, SentenceEmbedder, StoreError, ingest
+from index.build import add_items
+from index.readers import read_object
 from index.types import Article, Hit
 
 MAX_QUESTION_CHARS = 2000
+MAX_ARTICLES_PER_REQUEST = 1000
 
 
 class Stats(BaseModel):
@@ -35,6 +40,8 @@ class Stats(BaseModel):
     first_published: str | None
     last_published: str | None
     model: str
+    engine: str
+    llm: str | None
 
 
 @contextmanager
@@ -92,12 +99,53 @@ class Assistant:
         """Add files, folders, globs, URLs or feeds. Bad inputs are reported, not raised."""
         if isinstance(paths_or_urls, str | Path):
             paths_or_urls = [paths_or_urls]
-        ix = self.settings.index
         with _translated():
-            return ingest(
-                self.library, list(paths_or_urls), progress, ix.passage_tokens,
-                ix.overlap_sentences, ix.ingest_batch,
-            )  # fmt: skip
+            return ingest(self.library, list(paths_or_urls), progress, *self._chunking())
+
+    def _chunking(self) -> tuple[int, int, int]:
+        ix = self.settings.index
+        return ix.passage_tokens, ix.overlap_sentences, ix.ingest_batch
+
+    def add_articles(
+        self,
+        articles: Sequence[dict[str, Any]],
+        progress: Callable[[str, int], None] | None = None,
+    ) -> IngestReport:
+        """Add articles given as objects (``text``, and optionally more).
+
+        Fields: ``text`` plus optional ``title``, ``url``, ``outlet``, ``author``,
+        ``published_at``; the other field names of JSON dumps are accepted too.
+        """
+        if len(articles) > MAX_ARTICLES_PER_REQUEST:
+            raise TooLarge(
+                f"{len(articles)} articles in one request; the limit is "
+                f"{MAX_ARTICLES_PER_REQUEST}.",
+                "Send them in several requests, or as a JSONL file with `newsdesk ingest`.",
+            )
+        items = [read_object(a, f"article {i}") for i, a in enumerate(articles)]
+        with _translated():
+            return add_items(self.library, items, IngestReport(), progress, *self._chunking())
+
+    def add_files(
+        self,
+        files: Sequence[tuple[str, bytes]],
+        progress: Callable[[str, int], None] | None = None,
+    ) -> IngestReport:
+        """Add uploaded files, given as (file name, content); any supported format."""
+        with tempfile.TemporaryDirectory(prefix="newsdesk-upload-") as tmp:
+            paths = []
+            for i, (name, content) in enumerate(files):
+                safe = re.sub(r"[^\w.-]", "_", Path(name).name)[:120] or f"upload-{i}"
+                folder = Path(tmp) / str(i)
+                folder.mkdir()
+                (folder / safe).write_bytes(content)
+                paths.append(folder / safe)
+            report = self.ingest(paths, progress)
+        for item in report.items:  # report the names the user knows, not the temp paths
+            for i, path in enumerate(paths):
+                if item.origin.startswith(str(path)):
+                    item.origin = Path(files[i][0]).name + item.origin[len(str(path)) :]
+        return report
 
     def search(
         self, question: str, k: int | None = None, filters: Filters | dict[str, Any] | None = None
@@ -174,9 +222,11 @@ class Assistant:
             self._require_articles()
             yield from respond(request, self.library, self.settings, lambda: self.chat_model)
 
-    def articles(self, limit: int | None = None, offset: int = 0) -> list[Article]:
-        """Indexed articles, most recently ingested first."""
-        return self.library.catalog.list_articles(limit, offset)
+    def articles(
+        self, limit: int | None = None, offset: int = 0, title: str | None = None
+    ) -> list[Article]:
+        """Indexed articles, most recently ingested first; ``title``: words the title contains."""
+        return self.library.catalog.list_articles(limit, offset, title)
 
     def article(self, article_id: str) -> Article:
         """One article with its full text and sources."""
@@ -207,6 +257,8 @@ class Assistant:
             first_published=first,
             last_published=last,
             model=self.settings.index.model,
+            engine=self.settings.answer.engine,
+            llm=describe(self.settings.llm),
             **counts,
         )
 

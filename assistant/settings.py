@@ -124,6 +124,9 @@ class ServerSettings(_Section):
 
     host: str = Field("127.0.0.1", description="Address to bind; loopback by default.")
     port: int = Field(7860, ge=1, le=65535, description="Port for the UI and the API.")
+    max_request_mb: float = Field(
+        25, gt=0, le=2048, description="Largest request body (uploads included), in MiB."
+    )
 
 
 def default_home() -> Path:
@@ -141,6 +144,11 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=default_home, description="Where the index lives.")
     chroma_url: str | None = Field(
         None, description="A Chroma server (http://host:port) instead of the embedded store."
+    )
+    api_token: SecretStr | None = Field(
+        None,
+        description="When set, adding or deleting articles (API and UI) needs this bearer token, "
+        "and `newsdesk serve` may bind addresses other than loopback.",
     )
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)

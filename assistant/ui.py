@@ -1,13 +1,16 @@
-"""The Gradio chat. The only module that imports gradio; it only calls the Assistant.
+"""The Gradio UI: chat, sources, filters, adding articles, the library. The only gradio module.
 
-Article text is untrusted: everything taken from an article is HTML-escaped before display.
+It only calls the Assistant and the renderers; nothing is loaded at import time. Text from
+articles is always escaped (see ``render``); errors show as messages, never as stack traces.
 """
 
 from __future__ import annotations
 
-import html
+import hmac
 import os
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -15,132 +18,311 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 
 from assistant.errors import AssistantError
+from assistant.llm import describe
+from assistant.render import CARD_CSS, answer_markdown, escape_markdown, source_cards
 from assistant.service import Assistant
-from assistant.types import Answer, Citation
+from assistant.types import Answer, Filters, Turn
+from index import IngestReport
+
+RESULT_COLUMNS = ["input", "status", "title", "reason"]
+LIBRARY_COLUMNS = ["id", "title", "outlet", "published", "passages"]
 
 
-def _escape(text: str) -> str:
-    """Escape HTML and the Markdown characters that could turn article text into markup."""
-    escaped = html.escape(text, quote=False)
-    for ch in "\\`*_[]#|":
-        escaped = escaped.replace(ch, "\\" + ch)
-    return escaped
-
-
-def render_answer(answer: Answer) -> str:
-    """The answer as Markdown: quoted sentences with [n], then a card per source."""
-    if answer.abstained:
-        lines = [
-            f"**{_escape(answer.body)}**",
-            "",
-            "Closest passages (leads to read, not an answer):",
-        ]
-        for hit in answer.hits[:3]:
-            meta = ", ".join(x for x in (hit.outlet, hit.published_at) if x) or "unknown outlet"
-            lines.append(
-                f"- “{_escape(_snippet(hit.text))}” — *{_escape(hit.title)}* ({_escape(meta)})"
-            )
-        return "\n".join(lines)
-    parts = [f"{_escape(c.quote)} **[{c.n}]**" for c in answer.citations]
-    cards = []
-    for source in answer.sources:
-        quotes = [c for c in answer.citations if c.n == source.n]
-        meta = ", ".join(x for x in (source.outlet or "unknown outlet", source.published_at) if x)
-        title = _escape(source.title)
-        link = f"[{title}]({html.escape(source.url, quote=True)})" if source.url else title
-        cards.append(
-            f"**[{source.n}]** {link} — {_escape(meta)}\n\n> {_highlight(quotes[0], quotes)}"
+def _filters(outlets: list[str] | None, since: str, until: str) -> Filters:
+    try:
+        return Filters(
+            outlets=tuple(outlets or ()),
+            since=date.fromisoformat(since.strip()) if since and since.strip() else None,
+            until=date.fromisoformat(until.strip()) if until and until.strip() else None,
         )
-    text = "\n\n".join(parts) + "\n\n---\n**Sources**\n\n" + "\n\n".join(cards)
-    if answer.filters.active:
-        text += f"\n\n*Filters applied: {_escape(answer.filters.describe())}*"
-    return text
+    except ValueError as e:
+        raise gr.Error(f"Filters: {e}. Dates are YYYY-MM-DD.") from e
 
 
-def _highlight(first: Citation, quotes: list[Citation]) -> str:
-    """The passage with the cited sentences in bold."""
-    passage = first.passage
-    spans = sorted((c.start - first.passage_start, c.end - first.passage_start) for c in quotes)
-    out, cursor = [], 0
-    for start, end in spans:
-        out.append(_escape(" ".join(passage[cursor:start].split())))
-        out.append(f"**{_escape(' '.join(passage[start:end].split()))}**")
-        cursor = end
-    out.append(_escape(" ".join(passage[cursor:].split())))
-    return " ".join(x for x in out if x)
-
-
-def _snippet(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+def _report_rows(report: IngestReport) -> list[list[str]]:
+    return [
+        [
+            Path(i.origin).name
+            if "/" in i.origin and not i.origin.startswith("http")
+            else i.origin,
+            i.status,
+            i.title or "",
+            i.reason or "",
+        ]
+        for i in report.items
+    ]
 
 
 def build_ui(assistant: Assistant) -> gr.Blocks:
-    """The chat UI for ``assistant``. Nothing is loaded until the first request."""
+    """The UI for ``assistant``."""
+    token = assistant.settings.api_token
 
-    def respond(message: str, history: list[dict[str, Any]]) -> Iterator[str]:
-        if not message or not message.strip():
-            yield "Ask a question about the loaded articles."
-            return
-        yield "Searching the articles…"
-        try:
-            yield render_answer(assistant.ask(message))
-        except AssistantError as e:
-            yield f"**Could not answer:** {_escape(str(e))}"
-
-    def add_files(files: list[Any] | None) -> str:
-        if not files:
-            return "Choose one or more files first."
-        paths = [getattr(f, "name", f) for f in files]
-        try:
-            report = assistant.ingest(paths)
-        except AssistantError as e:
-            raise gr.Error(str(e)) from e
-        lines = [_escape(report.summary())]
-        lines += [
-            f"- failed: {_escape(os.path.basename(i.origin))}: {_escape(i.reason or '')}"
-            for i in report.items
-            if i.status == "failed"
-        ]
-        return "\n".join(lines)
+    def check_token(given: str) -> None:
+        if token is not None and not hmac.compare_digest(
+            (given or "").encode(), token.get_secret_value().encode()
+        ):
+            raise gr.Error("This server needs its API token to add or delete articles.")
 
     def library_line() -> str:
         s = assistant.stats()
-        span = f", published {s.first_published} to {s.last_published}" if s.first_published else ""
+        span = ""
+        if s.first_published and s.last_published:
+            span = f" · published {s.first_published[:10]} to {s.last_published[:10]}"
+        counts = f"{s.articles} articles · {s.passages} passages · {s.outlets} outlets"
+        return f"**Library:** {counts}{span}"
+
+    def outlet_choices() -> Any:
+        return gr.update(choices=[o for o, _ in assistant.outlets()])
+
+    def describe_filters(outlets: list[str] | None, since: str, until: str) -> str:
+        try:
+            active = _filters(outlets, since, until)
+        except gr.Error as e:
+            return f"**{escape_markdown(e.message or 'Invalid filters')}**"
         return (
-            f"**Library:** {s.articles} articles, {s.passages} passages, {s.outlets} outlets{span}"
+            f"**Active filters:** {escape_markdown(active.describe())}"
+            if active.active
+            else "No filters: every article is searched."
         )
 
+    def respond(
+        message: str,
+        chat: list[dict[str, str]],
+        turns: list[dict[str, str]],
+        outlets: list[str] | None,
+        since: str,
+        until: str,
+        engine: str,
+    ) -> Iterator[tuple[Any, ...]]:
+        if not message or not message.strip():
+            yield chat, turns, gr.update(), ""
+            return
+        filters = _filters(outlets, since, until)
+        chat = [*chat, {"role": "user", "content": escape_markdown(message)}]
+        chat.append({"role": "assistant", "content": "*Searching the articles…*"})
+        yield chat, turns, gr.update(), ""
+        draft = ""
+        try:
+            history = [Turn.model_validate(t) for t in turns]
+            for item in assistant.stream(message, filters, history=history, engine=engine):
+                if isinstance(item, Answer):
+                    chat[-1] = {"role": "assistant", "content": answer_markdown(item)}
+                    turns = [
+                        *turns,
+                        {"role": "user", "text": message},
+                        {"role": "assistant", "text": item.body},
+                    ]
+                    yield chat, turns, source_cards(item), ""
+                elif engine == "llm":
+                    draft += item
+                    chat[-1] = {"role": "assistant", "content": escape_markdown(draft) + " ▌"}
+                    yield chat, turns, gr.update(), ""
+        except AssistantError as e:
+            chat[-1] = {
+                "role": "assistant",
+                "content": f"**Could not answer:** {escape_markdown(str(e))}",
+            }
+            yield chat, turns, gr.update(), ""
+        except Exception as e:  # never a stack trace in the page
+            chat[-1] = {
+                "role": "assistant",
+                "content": f"**Something went wrong** ({type(e).__name__}). See the server log.",
+            }
+            yield chat, turns, gr.update(), ""
+
+    def add(
+        files: list[Any] | None,
+        text: str,
+        title: str,
+        url: str,
+        outlet: str,
+        published: str,
+        urls: str,
+        given_token: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[str, list[list[str]]]:
+        check_token(given_token)
+        counts = {"inputs": 0, "articles": 0, "passages": 0, "total": 0}
+
+        def report_progress(kind: str, n: int) -> None:
+            if kind == "inputs_total":
+                counts["total"] += n
+            else:
+                counts[kind] += n
+            done = counts["inputs"] / counts["total"] if counts["total"] else None
+            progress(
+                done,
+                desc=f"{counts['articles']} articles read, {counts['passages']} passages embedded",
+            )
+
+        reports = []
+        try:
+            if files:
+                loaded = [
+                    (Path(getattr(f, "name", f)).name, Path(getattr(f, "name", f)).read_bytes())
+                    for f in files
+                ]
+                reports.append(assistant.add_files(loaded, report_progress))
+            if text and text.strip():
+                article = {
+                    "text": text,
+                    "title": title or None,
+                    "url": url or None,
+                    "outlet": outlet or None,
+                    "published_at": published or None,
+                }
+                reports.append(assistant.add_articles([article], report_progress))
+            wanted = [u.strip() for u in (urls or "").splitlines() if u.strip()]
+            if wanted:
+                reports.append(assistant.ingest(wanted, report_progress))
+        except AssistantError as e:
+            raise gr.Error(str(e)) from e
+        if not reports:
+            raise gr.Error("Choose files, paste a text or give URLs first.")
+        rows = [row for r in reports for row in _report_rows(r)]
+        summary = "; ".join(r.summary() for r in reports)
+        return f"**Done:** {escape_markdown(summary)}", rows
+
+    def library(query: str) -> list[list[Any]]:
+        return [
+            [a.id, a.title, ", ".join(a.outlets), (a.published_at or "")[:10], a.passages]
+            for a in assistant.articles(limit=500, title=query or None)
+        ]
+
+    def delete(article_id: str, given_token: str, query: str) -> tuple[str, list[list[Any]]]:
+        check_token(given_token)
+        try:
+            assistant.delete((article_id or "").strip())
+        except AssistantError as e:
+            raise gr.Error(str(e)) from e
+        return f"Deleted {escape_markdown(article_id.strip())}.", library(query)
+
+    llm = describe(assistant.settings.llm)
     with gr.Blocks(title="newsdesk") as demo:
         gr.Markdown(
-            "## newsdesk\nAsk about your news articles. Every answer quotes and cites its sources."
+            "## newsdesk\nAsk your news articles. Every answer quotes and cites its sources."
         )
-        status = gr.Markdown()
-        gr.ChatInterface(
-            respond,
-            chatbot=gr.Chatbot(height=520, sanitize_html=True, label="newsdesk"),
-            textbox=gr.Textbox(
-                placeholder="Ask a question about the loaded articles…", elem_id="question"
-            ),
-            api_name="ask",
-        )
-        with gr.Accordion("Add articles", open=False):
+        status = gr.Markdown(elem_id="library-line")
+        with gr.Tab("Ask", id="ask-tab"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(
+                        height=520, sanitize_html=True, label="Conversation", elem_id="chat"
+                    )
+                    with gr.Row():
+                        question = gr.Textbox(
+                            placeholder="Ask about the loaded articles…",
+                            show_label=False,
+                            scale=5,
+                            elem_id="question",
+                        )
+                        ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                    with gr.Row():
+                        engine = gr.Radio(
+                            ["extractive", "llm"],
+                            value=assistant.settings.answer.engine,
+                            label="Engine",
+                            elem_id="engine",
+                        )
+                        gr.Markdown(
+                            f"Language model: `{llm}`"
+                            if llm
+                            else "Language model: none configured (set NEWSDESK_LLM__PROVIDER, "
+                            "__BASE_URL and __MODEL to use the llm engine)."
+                        )
+                    clear = gr.Button("New conversation", size="sm")
+                with gr.Column(scale=2):
+                    with gr.Accordion("Filters for the next question", open=True):
+                        outlets = gr.Dropdown(
+                            [], multiselect=True, label="Outlets", elem_id="outlets"
+                        )
+                        with gr.Row():
+                            since = gr.Textbox(
+                                label="Published since (YYYY-MM-DD)", elem_id="since"
+                            )
+                            until = gr.Textbox(label="until (YYYY-MM-DD)", elem_id="until")
+                        active = gr.Markdown(
+                            "No filters: every article is searched.", elem_id="active-filters"
+                        )
+                    gr.Markdown("### Sources")
+                    cards = gr.HTML(
+                        "<div id='sources' class='nd-sources'></div>", elem_id="sources-panel"
+                    )
+            turns = gr.State([])
+        with gr.Tab("Add articles", id="add-tab"):
             upload = gr.File(
                 file_count="multiple",
-                file_types=[".txt", ".md", ".html", ".htm", ".pdf", ".json", ".jsonl"],
-                label="Article files",
+                label="Article files (.txt .md .html .pdf .json .jsonl)",
+                elem_id="upload",
             )
-            add = gr.Button("Add to library")
-            result = gr.Markdown()
-        add.click(add_files, upload, result).then(library_line, None, status)
-        demo.load(library_line, None, status)
+            with gr.Accordion("Paste an article", open=False):
+                pasted = gr.Textbox(lines=6, label="Text", elem_id="paste-text")
+                with gr.Row():
+                    p_title = gr.Textbox(label="Title (optional)")
+                    p_url = gr.Textbox(label="URL (optional)")
+                    p_outlet = gr.Textbox(label="Outlet (optional)")
+                    p_date = gr.Textbox(label="Published (YYYY-MM-DD, optional)")
+            urls = gr.Textbox(lines=2, label="URLs or RSS/Atom feeds, one per line", elem_id="urls")
+            add_token = gr.Textbox(label="API token", type="password", visible=token is not None)
+            add_button = gr.Button("Add to library", variant="primary", elem_id="add")
+            add_summary = gr.Markdown(elem_id="add-summary")
+            add_results = gr.Dataframe(
+                headers=RESULT_COLUMNS, interactive=False, elem_id="add-results"
+            )
+        with gr.Tab("Library", id="library-tab"):
+            lib_query = gr.Textbox(label="Find articles by title", elem_id="library-search")
+            lib_table = gr.Dataframe(headers=LIBRARY_COLUMNS, interactive=False, elem_id="library")
+            with gr.Row():
+                del_id = gr.Textbox(label="Article id to delete", elem_id="delete-id")
+                del_token = gr.Textbox(
+                    label="API token", type="password", visible=token is not None
+                )
+                del_button = gr.Button("Delete", variant="stop", elem_id="delete")
+            del_result = gr.Markdown()
+
+        filter_inputs = [outlets, since, until]
+        gr.on(
+            [outlets.change, since.change, until.change],
+            describe_filters,
+            filter_inputs,
+            active,
+            api_visibility="undocumented",
+        )
+        chat_inputs = [question, chatbot, turns, *filter_inputs, engine]
+        chat_outputs = [chatbot, turns, cards, question]
+        ask.click(respond, chat_inputs, chat_outputs, api_name="ask")
+        question.submit(respond, chat_inputs, chat_outputs, api_visibility="undocumented")
+        clear.click(
+            lambda: ([], [], "<div id='sources' class='nd-sources'></div>"),
+            None,
+            [chatbot, turns, cards],
+            api_visibility="undocumented",
+        )
+        add_button.click(
+            add,
+            [upload, pasted, p_title, p_url, p_outlet, p_date, urls, add_token],
+            [add_summary, add_results],
+            api_name="add",
+        ).then(library_line, None, status).then(outlet_choices, None, outlets).then(
+            library, lib_query, lib_table
+        )
+        lib_query.change(library, lib_query, lib_table, api_visibility="undocumented")
+        del_button.click(
+            delete,
+            [del_id, del_token, lib_query],
+            [del_result, lib_table],
+            api_visibility="undocumented",
+        ).then(library_line, None, status).then(outlet_choices, None, outlets)
+        demo.load(library_line, None, status).then(outlet_choices, None, outlets).then(
+            library, lib_query, lib_table
+        )
     return demo
 
 
 def mount_ui(app: Any, assistant: Assistant) -> Any:
-    """Mount the chat UI at / on a FastAPI app (used by `newsdesk serve`)."""
-    return gr.mount_gradio_app(app, build_ui(assistant), path="/")
+    """Mount the UI at / on a FastAPI app (used by `newsdesk serve`)."""
+    return gr.mount_gradio_app(app, build_ui(assistant), path="/", css=CARD_CSS, show_error=True)
 
 
 if __name__ == "__main__":
-    build_ui(Assistant()).launch(server_name="127.0.0.1")
+    build_ui(Assistant()).launch(server_name="127.0.0.1", css=CARD_CSS)

@@ -83,6 +83,21 @@ class IngestReport:
         """True when nothing failed."""
         return self.failed == 0
 
+    def to_dict(self) -> dict[str, object]:
+        """The report as plain JSON-ready data."""
+        return {
+            "ok": self.ok,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "duplicates": self.duplicates,
+            "failed": self.failed,
+            "passages": self.passages,
+            "seconds": round(self.seconds, 2),
+            "ignored": self.ignored,
+            "items": [vars(item) for item in self.items],
+        }
+
     def summary(self) -> str:
         """One line: counts of each outcome, passages embedded and time taken."""
         text = (
@@ -166,10 +181,27 @@ def ingest(
     report = IngestReport(items=list(missing), ignored=ignored)
     if progress:
         progress("inputs_total", len(files))
+    add_items(
+        library, read_inputs(files, progress), report, progress, max_tokens, overlap, batch_passages
+    )
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def add_items(
+    library: Library,
+    items: Iterable[Item],
+    report: IngestReport,
+    progress: ProgressCallback | None = None,
+    max_tokens: int = 200,
+    overlap: int = 1,
+    batch_passages: int = 256,
+) -> IngestReport:
+    """Store parsed articles (and record failures) under the write lock; see ``ingest``."""
     with library.write_lock():
         batch = _Batch()
         keys: dict[str, str] = {}  # source key -> article id, for keys seen in this run
-        for item in read_inputs(files, progress):
+        for item in items:
             if isinstance(item, IngestError):
                 report.items.append(
                     ItemResult(item.origin, "failed", reason=item.reason, line=item.line)
@@ -184,7 +216,6 @@ def ingest(
                 batch = _Batch()
         report.passages += _flush(library, batch, progress)
         report.items.extend(batch.results)
-    report.seconds = time.perf_counter() - started
     return report
 
 

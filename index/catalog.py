@@ -298,12 +298,20 @@ class Catalog:
             return None
         return self._article(rows[0], self._sources([article_id]).get(article_id, ()))
 
-    def list_articles(self, limit: int | None = None, offset: int = 0) -> list[Article]:
-        """Articles, newest ingest first, with text (use for listings and exports)."""
+    def list_articles(
+        self, limit: int | None = None, offset: int = 0, title: str | None = None
+    ) -> list[Article]:
+        """Articles, newest ingest first, with text; ``title`` keeps titles holding its words."""
+        words = (title or "").split()
+        where = " AND ".join(["title LIKE ? ESCAPE '\\'"] * len(words)) or "1"
+        patterns = [
+            "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            for w in words
+        ]
         rows = self.rows(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY ingested_at DESC, id "
-            "LIMIT ? OFFSET ?",
-            (-1 if limit is None else limit, offset),
+            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE {where} "
+            "ORDER BY ingested_at DESC, id LIMIT ? OFFSET ?",
+            (*patterns, -1 if limit is None else limit, offset),
         )
         sources = self._sources([r[0] for r in rows])
         return [self._article(r, sources.get(r[0], ())) for r in rows]

@@ -264,7 +264,7 @@ def _from_json_value(value: Any, origin: str, line: int | None) -> Iterator[Item
     if isinstance(value, dict) and isinstance(value.get("search_result"), list):
         # RealTimeQA: {"question_id", "search_time", "search_result": [{url, title, text}]}
         for i, result in enumerate(value["search_result"]):
-            item = _article_from_object(result, origin, line)
+            item = read_object(result, origin, line)
             if isinstance(item, ParsedArticle):
                 where = f"{origin}:{line}" if line else origin
                 item = item.model_copy(update={"origin": f"{where} result {i}"})
@@ -272,10 +272,11 @@ def _from_json_value(value: Any, origin: str, line: int | None) -> Iterator[Item
                 item = IngestError(origin, f"search_result {i}: {item.reason}", line)
             yield item
         return
-    yield _article_from_object(value, origin, line)
+    yield read_object(value, origin, line)
 
 
-def _article_from_object(value: Any, origin: str, line: int | None) -> Item:
+def read_object(value: Any, origin: str, line: int | None = None) -> Item:
+    """One article from a JSON-like object (the field names of JSON dumps are accepted)."""
     if not isinstance(value, dict):
         return IngestError(origin, f"expected an article object, got {type(value).__name__}", line)
     text = _first(value, TEXT_FIELDS)

@@ -179,3 +179,13 @@ def wait_until_up(
         if time.monotonic() > deadline:
             pytest.fail(f"{url} did not come up within {timeout}s")
         time.sleep(0.2)
+
+
+def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
+    """Terminate a server; kill it if it does not exit in time (open streams can hold it)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=timeout)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port, wait_until_up
+from tests.conftest import free_port, stop, wait_until_up
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -37,8 +37,7 @@ def chroma_server(tmp_path: Path):
     url = f"http://127.0.0.1:{port}"
     wait_until_up(f"{url}/api/v2/heartbeat", proc, timeout=60)
     yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop(proc)
 
 
 def test_ingest_and_ask_through_a_chroma_server(

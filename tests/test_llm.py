@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, free_port, wait_until_up
+from tests.conftest import ROOT, free_port, stop, wait_until_up
 
 pytestmark = [pytest.mark.slow, pytest.mark.llm, pytest.mark.server]
 
@@ -43,8 +43,7 @@ def llm_url(tmp_path_factory):
     url = f"http://127.0.0.1:{port}/v1"
     wait_until_up(f"{url}/models", proc, timeout=120, log=log)
     yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    stop(proc)
 
 
 @pytest.fixture(scope="module")

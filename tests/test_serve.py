@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import free_port, wait_until_up
+from tests.conftest import free_port, stop, wait_until_up
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -43,8 +43,7 @@ def server(tmp_path_factory, embedder, seed_dir: Path):
     url = f"http://127.0.0.1:{port}"
     wait_until_up(f"{url}/api/health", proc)
     yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    stop(proc)
 
 
 def test_page_loads(server: str) -> None:
@@ -57,9 +56,15 @@ def test_chat_answers_one_question_through_gradio(server: str) -> None:
     from gradio_client import Client
 
     client = Client(server + "/", verbose=False)
-    reply = client.predict("Who analysed the satellite imagery?", api_name="/ask")
-    assert "The New York Times" in reply
-    assert "**[1]**" in reply and "Sources" in reply
+    # inputs: question, chat, outlets, since, until, engine (the conversation state is server-side)
+    chat, cards, cleared = client.predict(
+        "Who analysed the satellite imagery?", [], [], "", "", "extractive", api_name="/ask"
+    )
+    reply = chat[-1]["content"]
+    reply = reply if isinstance(reply, str) else str(reply)
+    assert "The New York Times" in reply and "(#source-1)" in reply
+    assert "id='source-1'" in cards and "<mark>" in cards and "open article" in cards
+    assert cleared == ""
 
 
 def test_api_ask_search_articles(server: str) -> None:

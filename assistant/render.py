@@ -1,0 +1,142 @@
+"""Rendering answers for people: Markdown for the chat, HTML source cards. No web framework here.
+
+Everything that comes from an article is escaped: HTML and Markdown in article text is shown as
+text, never interpreted.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import quote
+
+from assistant.pages import link
+from assistant.types import Answer, Citation, Source
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]#|<>~])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text safe to put in Markdown: HTML entities escaped and Markdown syntax neutralised."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False).replace("\n", " "))
+
+
+def marker(n: int) -> str:
+    """A citation marker that jumps to its source card."""
+    return f"[\\[{n}\\]](#source-{n})"
+
+
+def answer_markdown(answer: Answer) -> str:
+    """The answer for the chat: quotes or claims with clickable [n], notes, declines."""
+    if answer.abstained:
+        leads = "\n".join(
+            f"- “{escape_markdown(_snippet(h.text))}” — *{escape_markdown(h.title)}*"
+            for h in answer.hits[:3]
+        )
+        lines = [f"**{escape_markdown(answer.body)}**"]
+        if leads:
+            lines += ["", "Closest passages (leads to read, not an answer):", leads]
+    elif answer.claims:  # written by a model: every claim shows its support
+        lines = [
+            escape_markdown(c.text)
+            + (" " + " ".join(marker(n) for n in c.sources) if c.supported else " *(no source)*")
+            for c in answer.claims
+        ]
+        if answer.invalid_citations:
+            removed = answer.invalid_citations
+            lines.append(f"*{removed} citation(s) to sources that do not exist were removed.*")
+    else:
+        lines = []
+        if answer.choice_text:
+            lines.append(f"**{escape_markdown(answer.choice_text)}**")
+        current = None
+        group: list[str] = []
+        several = len({c.article_id for c in answer.citations}) > 1
+        for c in answer.citations:
+            if c.article_id != current and group:
+                lines.append(" ".join(group))
+                group = []
+            if c.article_id != current and several:
+                group.append(f"*{escape_markdown(c.outlet or c.title)}:*")
+            current = c.article_id
+            group.append(f"{escape_markdown(c.quote)} {marker(c.n)}")
+        if group:
+            lines.append(" ".join(group))
+    notes = [f"*{escape_markdown(n)}*" for n in answer.notes]
+    if answer.filters.active:
+        notes.append(f"*Filters applied: {escape_markdown(answer.filters.describe())}*")
+    return "\n\n".join(lines + notes)
+
+
+def reader_url(article_id: str, citations: list[Citation]) -> str:
+    """The reader page for an article with these citations highlighted."""
+    spans = ",".join(f"{c.start}-{c.end}" for c in citations if c.article_id == article_id)
+    return (
+        f"/reader/{quote(article_id)}?h={spans}#hl-0" if spans else f"/reader/{quote(article_id)}"
+    )
+
+
+def source_cards(answer: Answer) -> str:
+    """One card per numbered source: title, outlet, date, link, passage with the quote marked."""
+    if answer.abstained or not answer.sources:
+        return (
+            "<div id='sources' class='nd-sources'><p class='nd-empty'>No sources cited.</p></div>"
+        )
+    cards = [
+        _card(s, [c for c in answer.citations if c.n == s.n], answer.citations)
+        for s in answer.sources
+    ]
+    return "<div id='sources' class='nd-sources'>" + "".join(cards) + "</div>"
+
+
+def _card(source: Source, quotes: list[Citation], all_citations: list[Citation]) -> str:
+    meta = " · ".join(
+        html.escape(x) for x in (source.outlet or "unknown outlet", source.published_at) if x
+    )
+    original = f" · {link(source.url, 'original')}" if source.url else ""
+    passage = _highlighted(quotes)
+    reader = reader_url(source.article_id, all_citations)
+    return (
+        f"<div class='nd-card' id='source-{source.n}'>"
+        f"<div class='nd-card-head'><span class='nd-n'>[{source.n}]</span> "
+        f"<b class='nd-title'>{html.escape(source.title)}</b></div>"
+        f"<div class='nd-meta'>{meta}{original} · "
+        f"<a class='nd-open' href='{html.escape(reader, quote=True)}'"
+        f" target='_blank' rel='noopener'>open article</a></div>"
+        f"<blockquote class='nd-passage'>{passage}</blockquote></div>"
+    )
+
+
+def _highlighted(quotes: list[Citation]) -> str:
+    if not quotes:
+        return ""
+    first = quotes[0]
+    text, offset = first.passage, first.passage_start
+    spans = sorted({(max(0, c.start - offset), min(len(text), c.end - offset)) for c in quotes})
+    out, cursor = [], 0
+    for start, end in spans:
+        if start < cursor:
+            continue
+        out.append(html.escape(text[cursor:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        cursor = end
+    out.append(html.escape(text[cursor:]))
+    return "".join(out)
+
+
+def _snippet(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+CARD_CSS = """
+.nd-sources { display: flex; flex-direction: column; gap: .6rem; }
+.nd-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
+           padding: .6rem .8rem; }
+.nd-card:target { outline: 2px solid var(--color-accent); }
+.nd-n { font-weight: bold; color: var(--color-accent); }
+.nd-meta { font-size: .85em; opacity: .8; margin: .2rem 0 .4rem; }
+.nd-passage { margin: 0; font-size: .92em; white-space: pre-wrap; }
+.nd-passage mark { background: #ffe58a; color: #111; }
+.nd-empty { opacity: .7; }
+"""

@@ -1,0 +1,232 @@
+"""Every HTTP route, called over HTTP on a real `newsdesk serve` on 127.0.0.1, with a token set."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import free_port, stop, wait_until_up
+
+pytestmark = [pytest.mark.slow, pytest.mark.server]
+
+TOKEN = "s3cret-token-for-tests"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, embedder, seed_dir: Path):
+    from assistant import Assistant
+
+    home = tmp_path_factory.mktemp("api-home")
+    bot = Assistant(home=home)
+    bot.embedder = embedder
+    assert bot.ingest(seed_dir).added == 1
+    bot.library.close()
+    port = free_port()
+    log = home / "server.log"
+    env = {
+        **os.environ,
+        "NEWSDESK_HOME": str(home),
+        "NEWSDESK_API_TOKEN": TOKEN,
+        "NEWSDESK_SERVER__MAX_REQUEST_MB": "1",
+        "NO_PROXY": "127.0.0.1",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from assistant.cli import main; main()",
+            "serve",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(f"{url}/api/health", proc, log=log)
+    yield url
+    stop(proc)
+
+
+@pytest.fixture(scope="module")
+def client(server: str):
+    with httpx.Client(base_url=server, timeout=120) as c:
+        yield c
+
+
+def assert_error(response: httpx.Response, status: int, *words: str) -> None:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert body == {"ok": False, "error": body["error"], "status": status}
+    for word in words:
+        assert word in body["error"], body["error"]
+
+
+def test_health_stats_outlets(client: httpx.Client) -> None:
+    assert client.get("/api/health").json() == {"ok": True, "articles": 1}
+    stats = client.get("/api/stats").json()
+    assert stats["articles"] == 1 and stats["engine"] == "extractive" and stats["llm"] is None
+    assert client.get("/api/outlets").json() == []
+
+
+def test_search_and_ask(client: httpx.Client) -> None:
+    hits = client.post("/api/search", json={"question": "Kleban-Byka", "k": 2}).json()["hits"]
+    assert len(hits) == 2 and "Kleban-Byka" in hits[0]["text"]
+    answer = client.post(
+        "/api/ask", json={"question": "Which outlet obtained the leaked military communication?"}
+    ).json()
+    assert not answer["abstained"] and "The Global Times" in answer["citations"][0]["quote"]
+    assert answer["filters"] == {"outlets": [], "since": None, "until": None}
+    mc = client.post(
+        "/api/ask",
+        json={"question": "Who analysed the satellite imagery?",
+              "choices": ["Reuters", "The New York Times", "The Global Times"]},
+    ).json()  # fmt: skip
+    assert mc["choice"] == 1
+    follow = client.post(
+        "/api/ask",
+        json={"question": "And what about Kleban-Byk?",
+              "history": [{"role": "user", "text": "Where are Ukrainian troops retreating to?"}]},
+    ).json()  # fmt: skip
+    assert follow["standalone_question"] and any(
+        "Kleban-Byka" in c["quote"] for c in follow["citations"]
+    )
+
+
+def test_ask_stream_sends_typed_events(client: httpx.Client) -> None:
+    with client.stream(
+        "POST", "/api/ask/stream", json={"question": "What did the UN official say?"}
+    ) as r:
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
+        raw = "".join(r.iter_text())
+    events = [
+        (
+            block.split("\n")[0].removeprefix("event: "),
+            json.loads(block.split("\n")[1].removeprefix("data: ")),
+        )
+        for block in raw.strip().split("\n\n")
+    ]
+    kinds = [k for k, _ in events]
+    assert kinds[0] == "token" and kinds[-2:] == ["citations", "answer"]
+    assert events[-1][1]["citations"] and "humanitarian crisis" in events[-1][1]["text"]
+    assert events[-2][1]["sources"][0]["n"] == 1
+
+
+def test_article_routes_and_token(client: httpx.Client) -> None:
+    article = {
+        "title": "Bridge reopens", "text": "The main bridge in Riverton reopened on Sunday after "
+        "engineers finished their inspection. Traffic resumed within the hour.",
+        "url": "https://valley.example/bridge", "outlet": "Valley Courier", "published_at": "2024-03-04",
+    }  # fmt: skip
+    assert_error(client.post("/api/articles", json={"articles": [article]}), 401, "token")
+    wrong = {"Authorization": "Bearer nope"}
+    assert_error(client.post("/api/articles", json={"articles": [article]}, headers=wrong), 401)
+    added = client.post("/api/articles", json={"articles": [article]}, headers=AUTH)
+    assert added.status_code == 201 and added.json()["added"] == 1
+    again = client.post("/api/articles", json={"articles": [article]}, headers=AUTH).json()
+    assert again["unchanged"] == 1
+
+    files = [("files", ("storm.md", b"# Storm warning\nA storm will hit the coast on Friday.", "text/markdown")),
+             ("files", ("broken.pdf", b"%PDF-1.4 garbage", "application/pdf"))]  # fmt: skip
+    uploaded = client.post("/api/articles/upload", files=files, headers=AUTH).json()
+    assert (uploaded["added"], uploaded["failed"]) == (1, 1)
+    assert {i["origin"] for i in uploaded["items"]} == {"storm.md", "broken.pdf"}
+
+    listed = client.get("/api/articles", params={"q": "bridge"}).json()
+    assert [a["title"] for a in listed] == ["Bridge reopens"]
+    assert listed[0]["outlets"] == ["Valley Courier"] and "text" not in listed[0]
+    got = client.get(f"/api/articles/{listed[0]['id']}").json()
+    assert got["text"].startswith("The main bridge") and got["sources"][0]["url"] == article["url"]
+    reader = client.get(f"/reader/{got['id']}", params={"h": "0-15"})
+    assert "<mark id='hl-0'>The main bridge</mark>" in reader.text
+    assert client.get("/api/outlets").json() == [{"outlet": "Valley Courier", "articles": 1}]
+
+    assert_error(client.delete(f"/api/articles/{got['id']}"), 401)
+    assert client.delete(f"/api/articles/{got['id']}", headers=AUTH).json() == {
+        "ok": True,
+        "deleted": got["id"],
+    }
+    assert_error(client.get(f"/api/articles/{got['id']}"), 404, got["id"])
+    assert_error(client.delete(f"/api/articles/{got['id']}", headers=AUTH), 404)
+
+
+def test_urls_route_reports_failures(client: httpx.Client, server: str) -> None:
+    port = free_port()
+    report = client.post(
+        "/api/articles/urls", json={"urls": [f"http://127.0.0.1:{port}/x"]}, headers=AUTH
+    ).json()
+    assert report["failed"] == 1 and "cannot download" in report["items"][0]["reason"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status", "words"),
+    [
+        ("post", "/api/ask", {"json": {"question": ""}}, 422, ["question"]),
+        ("post", "/api/ask", {"json": {"question": "x" * 2001}}, 422, ["question"]),
+        ("post", "/api/ask", {"json": {"question": "x", "engine": "llm"}}, 503, ["NEWSDESK_LLM__PROVIDER"]),
+        ("post", "/api/ask", {"json": {"question": "x", "filters": {"since": "2024-02-01", "until": "2024-01-01"}}}, 422, ["since"]),
+        ("post", "/api/ask", {"json": {"question": "x", "choices": ["only one"]}}, 422, ["choices"]),
+        ("post", "/api/search", {"json": {"question": "x", "k": 0}}, 422, ["k"]),
+        ("post", "/api/search", {"json": {"question": "x", "surprise": 1}}, 422, ["surprise"]),
+        ("post", "/api/articles", {"json": {"articles": [{"title": "no text"}]}, "headers": AUTH}, 422, ["text"]),
+        ("post", "/api/articles", {"content": b"x" * (2 * 1024 * 1024), "headers": {**AUTH, "content-type": "application/json"}}, 413, ["MiB"]),
+        ("get", "/api/articles/missing", {}, 404, ["missing"]),
+        ("get", "/api/nowhere", {}, 404, ["/api/nowhere"]),
+        ("post", "/v1/chat/completions", {"json": {"model": "gpt-9", "messages": [{"role": "user", "content": "hi"}]}}, 400, ["gpt-9"]),
+        ("post", "/v1/chat/completions", {"json": {"model": "newsdesk", "messages": [{"role": "assistant", "content": "hi"}]}}, 400, ["user"]),
+    ],
+)  # fmt: skip
+def test_one_error_shape(client: httpx.Client, method, path, kwargs, status, words) -> None:
+    assert_error(client.request(method.upper(), path, **kwargs), status, *words)
+
+
+def test_too_many_articles_is_413(client: httpx.Client) -> None:
+    many = {"articles": [{"text": f"Short article number {i}."} for i in range(1001)]}
+    assert_error(client.post("/api/articles", json=many, headers=AUTH), 413, "1000")
+
+
+def test_openai_client_against_v1(server: str) -> None:
+    from openai import OpenAI
+
+    oa = OpenAI(base_url=f"{server}/v1", api_key="unused")
+    assert {m.id for m in oa.models.list()} == {"newsdesk", "newsdesk-extractive"}
+    reply = oa.chat.completions.create(
+        model="newsdesk",
+        messages=[{"role": "system", "content": "ignored"},
+                  {"role": "user", "content": "Who analysed the satellite imagery?"}],
+    )  # fmt: skip
+    text = reply.choices[0].message.content
+    assert "The New York Times" in text and "[1]" in text and "Sources:" in text
+    citations = reply.model_extra["citations"]
+    assert citations[0]["n"] == 1 and "satellite imagery" in citations[0]["quote"]
+
+    stream = oa.chat.completions.create(
+        model="newsdesk-extractive", stream=True,
+        messages=[{"role": "user", "content": "What did the UN official say?"}],
+    )  # fmt: skip
+    parts, final = [], None
+    for chunk in stream:
+        parts.append(chunk.choices[0].delta.content or "")
+        if chunk.choices[0].finish_reason == "stop":
+            final = chunk
+    streamed = "".join(parts)
+    assert "humanitarian crisis" in streamed and "Sources:" in streamed
+    assert final is not None and final.model_extra["citations"]
+
+
+def test_docs_and_openapi_work_offline(client: httpx.Client) -> None:
+    schema = client.get("/openapi.json").json()
+    for path in ("/api/ask", "/api/ask/stream", "/api/search", "/api/articles", "/api/articles/upload",
+                 "/api/articles/urls", "/api/articles/{article_id}", "/api/stats", "/api/health",
+                 "/v1/chat/completions", "/v1/models"):  # fmt: skip
+        assert path in schema["paths"], path
+    docs = client.get("/docs").text
+    assert "<script" not in docs and "/api/ask/stream" in docs and "cdn" not in docs.lower()
