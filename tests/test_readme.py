@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.test_serve import server  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +22,7 @@ def test_readme_python_example_runs(
 ) -> None:
     import assistant.service
 
-    (block,) = python_blocks()
+    block = python_blocks()[0]  # the Python API example
     monkeypatch.chdir(ROOT)
     # reuse the session's loaded model; everything else runs exactly as written
     monkeypatch.setattr(assistant.service.Assistant, "embedder", embedder)
@@ -42,3 +43,33 @@ def test_readme_documents_every_cli_command() -> None:
     for name in cli.commands:
         assert f"newsdesk {name}" in text, name
     assert "make run" in text and "make test" in text
+
+
+def curl_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text()
+    block = next(b for b in re.findall(r"```bash\n(.*?)```", text, re.S) if "curl" in b)
+    commands = block.replace("\\\n", " ").splitlines()
+    return [c.split("  #")[0] for c in commands if c.startswith("curl")]
+
+
+def test_readme_api_examples_run(server: str, tmp_path: Path) -> None:  # noqa: F811
+    """Every curl line of the README (bar placeholders), then the openai and gradio_client code."""
+    import subprocess
+
+    port = server.rsplit(":", 1)[1]
+    ran = 0
+    for command in curl_commands():
+        if any(p in command for p in ("ARTICLE_ID", "story.html", "example.com")):
+            continue  # placeholders a reader fills in
+        done = subprocess.run(
+            command.replace("7860", port), shell=True, capture_output=True, text=True, timeout=120,
+            cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 0, (command, done.stderr)
+        assert '"ok":false' not in done.stdout.replace(" ", ""), (command, done.stdout)
+        ran += 1
+    assert ran >= 8
+    for block in python_blocks()[1:]:
+        out = {}
+        exec(compile(block.replace("7860", port), "README.md", "exec"), out)
+    assert "The New York Times" in str(out["chat"][-1]["content"])
