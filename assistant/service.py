@@ -100,7 +100,10 @@ class Assistant:
         if isinstance(paths_or_urls, str | Path):
             paths_or_urls = [paths_or_urls]
         with _translated():
-            return ingest(self.library, list(paths_or_urls), progress, *self._chunking())
+            return ingest(
+                self.library, list(paths_or_urls), progress, *self._chunking(),
+                self.settings.index.allow_private_urls,
+            )  # fmt: skip
 
     def _chunking(self) -> tuple[int, int, int]:
         ix = self.settings.index

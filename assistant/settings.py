@@ -36,6 +36,11 @@ class IndexSettings(_Section):
     overlap_sentences: int = Field(
         1, ge=0, le=3, description="Sentences repeated between consecutive passages."
     )
+    allow_private_urls: bool = Field(
+        False,
+        description="Fetch URLs on private, loopback or link-local addresses (off: a shared "
+        "server cannot be made to reach internal hosts).",
+    )
     ingest_batch: int = Field(
         256, ge=1, le=10000, description="Passages embedded and committed together during ingest."
     )

@@ -142,12 +142,17 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[str], list[str], l
     return list(dict.fromkeys(found)), ignored, missing
 
 
-def read_inputs(inputs: list[str], progress: ProgressCallback | None = None) -> Iterator[Item]:
+def read_inputs(
+    inputs: list[str], progress: ProgressCallback | None = None, allow_private_urls: bool = False
+) -> Iterator[Item]:
     """Every article (or failure) from each input in turn."""
     for value in inputs:
         if progress:
             progress("inputs", 1)
-        yield from read_url(value) if is_url(value) else read_path(Path(value))
+        if is_url(value):
+            yield from read_url(value, allow_private=allow_private_urls)
+        else:
+            yield from read_path(Path(value))
 
 
 @dataclass
@@ -169,6 +174,7 @@ def ingest(
     max_tokens: int = 200,
     overlap: int = 1,
     batch_passages: int = 256,
+    allow_private_urls: bool = False,
 ) -> IngestReport:
     """Add files, folders, globs and URLs to the library.
 
@@ -181,9 +187,8 @@ def ingest(
     report = IngestReport(items=list(missing), ignored=ignored)
     if progress:
         progress("inputs_total", len(files))
-    add_items(
-        library, read_inputs(files, progress), report, progress, max_tokens, overlap, batch_passages
-    )
+    items = read_inputs(files, progress, allow_private_urls)
+    add_items(library, items, report, progress, max_tokens, overlap, batch_passages)
     report.seconds = time.perf_counter() - started
     return report
 

@@ -1,12 +1,21 @@
-"""Read articles from the web: article pages, PDFs, JSON and RSS/Atom feeds."""
+"""Read articles from the web: article pages, PDFs, JSON and RSS/Atom feeds.
+
+By default only public addresses are fetched: a URL (or any redirect it leads to) whose host
+resolves to a private, loopback, link-local or reserved address is refused, so that a shared
+newsdesk server cannot be used to reach hosts inside its network. ``allow_private`` lifts this
+for a trusted, single-user setup.
+"""
 
 from __future__ import annotations
 
 import calendar
+import ipaddress
 import re
+import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin, urlparse
 
 import httpx
 
@@ -17,6 +26,7 @@ from index.types import ParsedArticle
 
 USER_AGENT = "newsdesk/0.1 (news research assistant)"
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
+MAX_REDIRECTS = 5
 FEED_TYPES = ("rss", "atom", "rdf", "xml")
 
 
@@ -25,19 +35,43 @@ def is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
 
-def read_url(url: str, timeout: float = 20.0) -> Iterator[Item]:
+def check_address(url: str, allow_private: bool = False) -> None:
+    """Refuse URLs that are not http(s), or whose host is not a public address."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise IngestError(url, "only http:// and https:// URLs with a host can be fetched")
+    if allow_private:
+        return
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(parsed.hostname, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as e:
+        raise IngestError(url, f"cannot resolve {parsed.hostname}: {e}") from e
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            raise IngestError(
+                url,
+                f"refusing to fetch {parsed.hostname} ({address}): not a public address. "
+                "Set NEWSDESK_INDEX__ALLOW_PRIVATE_URLS=true to allow private and loopback hosts.",
+            )
+
+
+def read_url(url: str, timeout: float = 20.0, allow_private: bool = False) -> Iterator[Item]:
     """Every article behind a URL: one for a page, PDF or text; one per entry for a feed."""
     with httpx.Client(
-        follow_redirects=True, timeout=timeout, headers={"User-Agent": USER_AGENT}
+        follow_redirects=False, timeout=timeout, headers={"User-Agent": USER_AGENT}
     ) as client:
         try:
-            final_url, content_type, data = _download(client, url)
+            final_url, content_type, data = _download(client, url, allow_private)
         except IngestError as e:
             yield e
             return
         try:
             if _looks_like_feed(content_type, data):
-                yield from _read_feed(client, url, data)
+                yield from _read_feed(client, url, data, allow_private)
             elif "pdf" in content_type or data[:5] == b"%PDF-":
                 yield read_pdf(data, url, url=final_url)
             elif "json" in content_type:
@@ -61,22 +95,30 @@ def read_url(url: str, timeout: float = 20.0) -> Iterator[Item]:
             yield e
 
 
-def _download(client: httpx.Client, url: str) -> tuple[str, str, bytes]:
+def _download(client: httpx.Client, url: str, allow_private: bool) -> tuple[str, str, bytes]:
+    """(final URL, content type, body), following up to 5 redirects, each one checked."""
+    current = url
     try:
-        with client.stream("GET", url) as response:
-            if response.status_code >= 400:
-                raise IngestError(url, f"the server answered HTTP {response.status_code}")
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > MAX_DOWNLOAD_BYTES:
-                    raise IngestError(url, "download is over the 20 MiB limit")
-                chunks.append(chunk)
-            content_type = response.headers.get("content-type", "").lower()
-            return str(response.url), content_type, b"".join(chunks)
+        for _ in range(MAX_REDIRECTS + 1):
+            check_address(current, allow_private)
+            with client.stream("GET", current) as response:
+                if response.is_redirect and "location" in response.headers:
+                    current = urljoin(current, response.headers["location"])
+                    continue
+                if response.status_code >= 400:
+                    raise IngestError(url, f"the server answered HTTP {response.status_code}")
+                chunks: list[bytes] = []
+                size = 0
+                for chunk in response.iter_bytes():
+                    size += len(chunk)
+                    if size > MAX_DOWNLOAD_BYTES:
+                        raise IngestError(url, "download is over the 20 MiB limit")
+                    chunks.append(chunk)
+                content_type = response.headers.get("content-type", "").lower()
+                return current, content_type, b"".join(chunks)
     except httpx.HTTPError as e:
         raise IngestError(url, f"cannot download: {e}") from e
+    raise IngestError(url, f"more than {MAX_REDIRECTS} redirects")
 
 
 def _looks_like_feed(content_type: str, data: bytes) -> bool:
@@ -86,7 +128,9 @@ def _looks_like_feed(content_type: str, data: bytes) -> bool:
     return head.startswith(b"<?xml") and (b"<rss" in head or b"<feed" in head or b"<rdf" in head)
 
 
-def _read_feed(client: httpx.Client, feed_url: str, data: bytes) -> Iterator[Item]:
+def _read_feed(
+    client: httpx.Client, feed_url: str, data: bytes, allow_private: bool
+) -> Iterator[Item]:
     import feedparser
 
     feed = feedparser.parse(data)
@@ -97,7 +141,7 @@ def _read_feed(client: httpx.Client, feed_url: str, data: bytes) -> Iterator[Ite
     for i, entry in enumerate(feed.entries):
         link = entry.get("link")
         origin = f"{feed_url} entry {i}" + (f" ({link})" if link else "")
-        article = _entry_page(client, link, origin) if link else None
+        article = _entry_page(client, link, origin, allow_private) if link else None
         fallback = _entry_text(entry)
         if article is None and not fallback:
             yield IngestError(
@@ -125,9 +169,11 @@ def _read_feed(client: httpx.Client, feed_url: str, data: bytes) -> Iterator[Ite
         )
 
 
-def _entry_page(client: httpx.Client, link: str, origin: str) -> ParsedArticle | None:
+def _entry_page(
+    client: httpx.Client, link: str, origin: str, allow_private: bool
+) -> ParsedArticle | None:
     try:
-        final_url, content_type, data = _download(client, link)
+        final_url, content_type, data = _download(client, link, allow_private)
         if "pdf" in content_type:
             return read_pdf(data, origin, url=final_url)
         return read_html(data, origin, url=final_url)

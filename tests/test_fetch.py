@@ -69,7 +69,7 @@ def only(items: list) -> object:
 def test_html_article_page(site: Site) -> None:
     site.add("/news/flood.html", html_page("Flood recedes", PARAGRAPHS, ARTICLE_HEAD), "text/html")
     url = site.url("/news/flood.html")
-    article = only(list(read_url(url, timeout=5)))
+    article = only(list(read_url(url, timeout=5, allow_private=True)))
     assert isinstance(article, ParsedArticle)
     assert article.origin == url
     assert article.url == url
@@ -88,7 +88,7 @@ def test_html_article_page(site: Site) -> None:
 def test_pdf(site: Site, content_type: str) -> None:
     site.add("/files/budget.pdf", pdf_bytes(), content_type)
     url = site.url("/files/budget.pdf")
-    article = only(list(read_url(url, timeout=5)))
+    article = only(list(read_url(url, timeout=5, allow_private=True)))
     assert isinstance(article, ParsedArticle)
     assert article.title == "Council approves budget"
     assert article.url == url
@@ -107,7 +107,7 @@ def test_plain_text(site: Site) -> None:
         "text/plain; charset=utf-8",
     )
     url = site.url("/wire/story.txt")
-    article = only(list(read_url(url, timeout=5)))
+    article = only(list(read_url(url, timeout=5, allow_private=True)))
     assert isinstance(article, ParsedArticle)
     assert article.title == "Plain headline"
     assert article.text == "Plain headline\n\nPlain body text with a café."
@@ -142,7 +142,7 @@ def test_rss_feed_entries_are_read_from_their_pages(site: Site, content_type: st
     )
     site.add("/feed.xml", feed, content_type)
     feed_url = site.url("/feed.xml")
-    items = list(read_url(feed_url, timeout=5))
+    items = list(read_url(feed_url, timeout=5, allow_private=True))
     assert all(isinstance(item, ParsedArticle) for item in items), items
     assert len(items) == 2
     first, second = items
@@ -171,7 +171,7 @@ def test_rss_entry_without_page_or_content_is_an_error(site: Site) -> None:
     )
     site.add("/feed.rss", feed, "application/rss+xml")
     feed_url = site.url("/feed.rss")
-    good, bad = list(read_url(feed_url, timeout=5))
+    good, bad = list(read_url(feed_url, timeout=5, allow_private=True))
     assert isinstance(good, ParsedArticle)
     assert good.title == "Flood waters recede"
     assert isinstance(bad, IngestError)
@@ -198,7 +198,7 @@ def atom_feed(site: Site) -> bytes:
 def test_atom_entry_with_missing_page_falls_back_to_feed_content(site: Site) -> None:
     site.add("/atom.xml", atom_feed(site), "application/atom+xml")
     feed_url = site.url("/atom.xml")
-    article = only(list(read_url(feed_url, timeout=5)))
+    article = only(list(read_url(feed_url, timeout=5, allow_private=True)))
     assert isinstance(article, ParsedArticle)
     assert site.requests == ["/atom.xml", "/missing/bridge.html"]
     assert article.title == "Bridge reopens after inspection"
@@ -216,14 +216,14 @@ def test_atom_entry_with_missing_page_falls_back_to_feed_content(site: Site) -> 
 def test_atom_fallback_content_keeps_paragraphs_apart(site: Site) -> None:
     body = atom_feed(site).replace(b"&lt;/p&gt;\n&lt;p&gt;", b"&lt;/p&gt;&lt;p&gt;")
     site.add("/atom.xml", body, "application/atom+xml")
-    article = only(list(read_url(site.url("/atom.xml"), timeout=5)))
+    article = only(list(read_url(site.url("/atom.xml"), timeout=5, allow_private=True)))
     assert isinstance(article, ParsedArticle)
     assert re.search(r"on Friday\.\s+Traffic resumed", article.text), article.text
 
 
 def test_http_404_is_an_error_naming_the_url(site: Site) -> None:
     url = site.url("/no/such/page.html")
-    error = only(list(read_url(url, timeout=5)))
+    error = only(list(read_url(url, timeout=5, allow_private=True)))
     assert isinstance(error, IngestError)
     assert error.origin == url
     assert url in str(error)
@@ -232,7 +232,7 @@ def test_http_404_is_an_error_naming_the_url(site: Site) -> None:
 
 def test_http_500_is_an_error(site: Site) -> None:
     site.add("/broken", b"oops", "text/plain", status=500)
-    error = only(list(read_url(site.url("/broken"), timeout=5)))
+    error = only(list(read_url(site.url("/broken"), timeout=5, allow_private=True)))
     assert isinstance(error, IngestError)
     assert "500" in error.reason
 
@@ -241,7 +241,7 @@ def test_redirect_to_article_uses_the_final_url(site: Site) -> None:
     site.add("/news/flood.html", html_page("Flood recedes", PARAGRAPHS, ARTICLE_HEAD), "text/html")
     site.redirect("/short/abc", "/news/flood.html")
     start = site.url("/short/abc")
-    article = only(list(read_url(start, timeout=5)))
+    article = only(list(read_url(start, timeout=5, allow_private=True)))
     assert isinstance(article, ParsedArticle)
     assert site.requests == ["/short/abc", "/news/flood.html"]
     assert article.url == site.url("/news/flood.html")
@@ -256,7 +256,61 @@ def test_connection_refused_is_an_error() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     url = f"http://127.0.0.1:{port}/story.html"
-    error = only(list(read_url(url, timeout=2)))
+    error = only(list(read_url(url, timeout=2, allow_private=True)))
     assert isinstance(error, IngestError)
     assert error.origin == url
     assert "cannot download" in error.reason
+
+
+def test_private_and_loopback_hosts_are_refused_by_default(site: Site) -> None:
+    site.add("/a", html_page("Flood", PARAGRAPHS), "text/html")
+    (error,) = list(read_url(site.url("/a")))
+    assert isinstance(error, IngestError)
+    assert "not a public address" in error.reason and "ALLOW_PRIVATE_URLS" in error.reason
+    assert site.requests == []  # refused before any request was sent
+    for url in ("http://10.1.2.3/x", "http://169.254.169.254/latest/meta-data", "http://[::1]/",
+                "file:///etc/passwd", "ftp://example.com/x"):  # fmt: skip
+        (error,) = list(read_url(url))
+        assert isinstance(error, IngestError), url
+
+
+def test_every_redirect_is_checked(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    import index.fetch as fetch
+
+    checked: list[str] = []
+
+    def only_127(url: str, allow_private: bool = False) -> None:
+        checked.append(url)
+        if "localhost" in url:
+            raise IngestError(url, "refusing to fetch localhost: not a public address")
+
+    monkeypatch.setattr(fetch, "check_address", only_127)
+    port = site.base.rsplit(":", 1)[1]
+    site.redirect("/go", f"http://localhost:{port}/secret")
+    site.add("/secret", b"internal", "text/plain")
+    (error,) = list(read_url(site.url("/go")))
+    assert isinstance(error, IngestError) and "localhost" in error.reason
+    assert checked == [site.url("/go"), f"http://localhost:{port}/secret"]
+    assert "/secret" not in site.requests
+
+
+def test_check_address_uses_the_resolved_ip(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    from index.fetch import check_address
+
+    answers = {
+        "news.test": "93.184.216.34",
+        "intranet.test": "10.0.0.7",
+        "sneaky.test": "::ffff:127.0.0.1",
+    }
+
+    def fake(host: str, port: int, *args: object, **kwargs: object) -> list[tuple]:
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (answers[host], port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake)
+    check_address("https://news.test/story")  # public: no error
+    for host in ("intranet.test", "sneaky.test"):
+        with pytest.raises(IngestError, match="not a public address"):
+            check_address(f"http://{host}/")
+        check_address(f"http://{host}/", allow_private=True)
