@@ -158,12 +158,12 @@ def test_article_routes_and_token(client: httpx.Client) -> None:
     assert_error(client.delete(f"/api/articles/{got['id']}", headers=AUTH), 404)
 
 
-def test_urls_route_reports_failures(client: httpx.Client, server: str) -> None:
-    port = free_port()
-    report = client.post(
-        "/api/articles/urls", json={"urls": [f"http://127.0.0.1:{port}/x"]}, headers=AUTH
-    ).json()
-    assert report["failed"] == 1 and "cannot download" in report["items"][0]["reason"]
+def test_urls_route_refuses_internal_hosts(client: httpx.Client, server: str) -> None:
+    # the server itself is on loopback: a shared server must not be made to fetch from it
+    report = client.post("/api/articles/urls", json={"urls": [f"{server}/api/stats"]}, headers=AUTH)
+    assert report.status_code == 201
+    item = report.json()["items"][0]
+    assert report.json()["failed"] == 1 and "not a public address" in item["reason"]
 
 
 @pytest.mark.parametrize(
