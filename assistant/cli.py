@@ -243,6 +243,34 @@ def delete(assistant: Assistant, article_id: str) -> None:
     click.echo(f"deleted {article_id}")
 
 
+@cli.command(name="export")
+@click.argument("path", type=click.Path(dir_okay=False, allow_dash=True), default="-")
+@click.pass_obj
+def export_(assistant: Assistant, path: str) -> None:
+    """Write every article, with its metadata and sources, to PATH as JSON lines (- for stdout).
+
+    Example: newsdesk export backup.jsonl   (restore with: newsdesk import backup.jsonl)
+    """
+    with _errors(), click.open_file(path, "w", encoding="utf-8", atomic=path != "-") as out:
+        count = assistant.export(out)
+    click.echo(f"exported {count} articles" + (f" to {path}" if path != "-" else ""), err=True)
+
+
+@cli.command(name="import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.pass_obj
+def import_(assistant: Assistant, path: str) -> None:
+    """Rebuild articles from an export made by `newsdesk export` (passages are re-embedded)."""
+    with _errors():
+        report = assistant.restore(path)
+    for item in report.items:
+        if item.status == "failed":
+            click.echo(f"failed: {item.origin}:{item.line}: {item.reason}", err=True)
+    click.echo(report.summary())
+    if not report.ok:
+        sys.exit(1)
+
+
 @cli.command()
 @click.option("--host", envvar="NEWSDESK_SERVER__HOST", default="127.0.0.1", show_default=True,
               help="Address to bind.")  # fmt: skip

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, ValidationError
@@ -20,6 +20,7 @@ from assistant.retrieve import retrieve
 from assistant.settings import Settings, get_settings
 from assistant.types import Answer, Filters, Turn
 from index import IngestReport, Library, LockedError, SentenceEmbedder, StoreError, ingest
+from index.backup import read_export, write_export
 from index.build import add_items
 from index.readers import read_object
 from index.types import Article, Hit
@@ -149,6 +150,22 @@ class Assistant:
                 if item.origin.startswith(str(path)):
                     item.origin = Path(files[i][0]).name + item.origin[len(str(path)) :]
         return report
+
+    def export(self, out: IO[str]) -> int:
+        """Write every article with its metadata and sources as JSON lines; returns the count."""
+        return write_export(self.library.catalog, out)
+
+    def restore(
+        self, path: str | Path, progress: Callable[[str, int], None] | None = None
+    ) -> IngestReport:
+        """Add the articles of an export (``newsdesk export``), sources and ingest times kept."""
+        source = Path(path).expanduser()
+        if not source.is_file():
+            raise NotFound(f"No export file at {source}.")
+        with _translated():
+            return add_items(
+                self.library, read_export(source), IngestReport(), progress, *self._chunking()
+            )
 
     def search(
         self, question: str, k: int | None = None, filters: Filters | dict[str, Any] | None = None

@@ -263,7 +263,7 @@ def _classify(
         author=parsed.author,
         published_at=parsed.published_at,
         text=parsed.text,
-        ingested_at=now_iso(),
+        ingested_at=parsed.ingested_at or now_iso(),
     )
     passages = chunk_text(article_id, parsed.text, library.embedder, max_tokens, overlap)
     batch.articles.append((article, passages, date_timestamp(parsed.published_at)))

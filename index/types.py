@@ -28,6 +28,7 @@ class ParsedArticle(_Value):
     outlet: str | None = None
     author: str | None = None
     published_at: str | None = Field(None, description="ISO 8601 date or datetime, or None.")
+    ingested_at: str | None = Field(None, description="Kept from a backup; else the ingest time.")
 
 
 class Source(_Value):
