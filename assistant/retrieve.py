@@ -116,6 +116,15 @@ def _rerank(
     """Rescore: cosine + ``lexical_weight`` x BM25 / best BM25 of the query."""
     missing = [h.passage_id for h in hits if by_id[h.passage_id].dense is None]
     stored = library.vectors(missing)
+    unstored = [h for h in hits if h.passage_id in missing and h.passage_id not in stored]
+    if unstored:  # the store could not return them (another process writing): embed the text
+        stored.update(
+            zip(
+                [h.passage_id for h in unstored],
+                library.embedder.encode([h.text for h in unstored]),
+                strict=True,
+            )
+        )
     unscored = [h.passage_id for h in hits if by_id[h.passage_id].lexical is None]
     for pid, score in library.lexical_scores(question, unscored).items():
         by_id[pid].lexical = score

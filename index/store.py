@@ -6,6 +6,8 @@ created with ``embedding_function=None`` and every vector comes from our embedde
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -142,11 +144,13 @@ class VectorStore:
         n = min(k, self.count())
         if n <= 0:
             return []
-        result = self._collection.query(
-            query_embeddings=np.asarray([vector], dtype=np.float32),
-            n_results=n,
-            where=where,
-            include=["distances", "metadatas"],
+        result = self._with_retry(
+            lambda: self._collection.query(
+                query_embeddings=np.asarray([vector], dtype=np.float32),
+                n_results=n,
+                where=where,
+                include=["distances", "metadatas"],
+            )
         )
         return [
             Match(passage_id=pid, article_id=str(meta["article_id"]), score=1.0 - float(dist))
@@ -159,11 +163,30 @@ class VectorStore:
         """The stored vector of each of these passages that exists."""
         if not passage_ids:
             return {}
-        got = self._collection.get(ids=list(passage_ids), include=["embeddings"])
+        try:
+            got = self._collection.get(ids=list(passage_ids), include=["embeddings"])
+        except Exception:
+            # Another process may be writing to the same embedded store, and this process's view
+            # of it can lag behind: report nothing stored; callers embed the text instead.
+            return {}
         return {
             pid: np.asarray(vec, dtype=np.float32)
             for pid, vec in zip(got["ids"], got["embeddings"], strict=True)
         }
+
+    def _with_retry(self, call: Callable[[], Any], attempts: int = 3) -> Any:
+        """Run a read, retrying briefly: a write by another process can make one fail."""
+        for attempt in range(attempts):
+            try:
+                return call()
+            except Exception as e:
+                if attempt == attempts - 1:
+                    raise StoreError(
+                        f"The vector store at {self.location} could not be read ({e}). Another "
+                        "process may be writing to it: try again in a moment."
+                    ) from e
+                time.sleep(0.2 * (attempt + 1))
+        return None
 
     def article_ids(self) -> set[str]:
         """Every article id that has vectors (a full scan: for checks and repair)."""
