@@ -8,7 +8,7 @@ PORT ?= 7860
 export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install run test lint bench eval llm-fixture clean
+.PHONY: install run test lint bench eval llm-fixture browser-fixture clean
 
 install: $(VENV)/.installed
 
@@ -38,6 +38,11 @@ eval: install
 
 llm-fixture:
 	bash tests/fixtures/prepare_llm.sh
+
+# Debian chromium (needs root) and playwright-core for the browser test.
+browser-fixture:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache *.egg-info

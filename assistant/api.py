@@ -192,7 +192,7 @@ def create_app(assistant: Assistant) -> FastAPI:
     @app.get("/api/articles")
     def articles(
         limit_: Annotated[int, Query(alias="limit", ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
         q: Annotated[str | None, Query(max_length=200, description="Words in the title")] = None,
     ) -> list[ArticleSummary]:
         """Indexed articles, most recently added first (without their text)."""

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from assistant.service import MAX_QUESTION_CHARS
 from assistant.types import Filters, Turn
@@ -77,7 +77,9 @@ class AddArticles(_Body):
 class AddUrls(_Body):
     """Web pages, PDFs or RSS/Atom feeds to fetch and add."""
 
-    urls: list[str] = Field(min_length=1, max_length=100)
+    urls: list[Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=4000)]] = (
+        Field(min_length=1, max_length=100, description="http:// or https:// URLs")
+    )
 
 
 class ChatMessage(BaseModel):

@@ -123,14 +123,19 @@ def expand_inputs(inputs: Iterable[str | Path]) -> tuple[list[str], list[str], l
         if is_url(value):
             found.append(value)
             continue
-        path = Path(value).expanduser()
-        if path.is_dir():
+        try:
+            path = Path(value).expanduser()
+            kind = "dir" if path.is_dir() else "file" if path.is_file() else None
+        except (OSError, RuntimeError, ValueError) as e:  # "~nobody", NUL bytes, too long...
+            missing.append(ItemResult(value, "failed", reason=f"not a usable path: {e}"))
+            continue
+        if kind == "dir":
             for child in sorted(path.rglob("*")):
                 if child.is_file() and not any(
                     p.startswith(".") for p in child.relative_to(path).parts
                 ):
                     (found if child.suffix.lower() in SUPPORTED else ignored).append(str(child))
-        elif path.is_file():
+        elif kind == "file":
             found.append(str(path))
         elif any(c in value for c in "*?["):
             matches = sorted(m for m in glob.glob(str(path), recursive=True) if Path(m).is_file())

@@ -37,7 +37,11 @@ def is_url(value: str) -> bool:
 
 def check_address(url: str, allow_private: bool = False) -> None:
     """Refuse URLs that are not http(s), or whose host is not a public address."""
-    parsed = urlparse(url)
+    try:
+        parsed = urlparse(url)
+        parsed.port  # noqa: B018  (raises for a malformed port)
+    except ValueError as e:
+        raise IngestError(url, f"not a valid URL: {e}") from e
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise IngestError(url, "only http:// and https:// URLs with a host can be fetched")
     if allow_private:
@@ -116,7 +120,7 @@ def _download(client: httpx.Client, url: str, allow_private: bool) -> tuple[str,
                     chunks.append(chunk)
                 content_type = response.headers.get("content-type", "").lower()
                 return current, content_type, b"".join(chunks)
-    except httpx.HTTPError as e:
+    except (httpx.HTTPError, httpx.InvalidURL, ValueError) as e:
         raise IngestError(url, f"cannot download: {e}") from e
     raise IngestError(url, f"more than {MAX_REDIRECTS} redirects")
 

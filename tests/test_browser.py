@@ -1,0 +1,113 @@
+"""The UI in a real browser: `newsdesk serve` on an empty library, driven by Debian chromium.
+
+The browser steps live in tests/browser/ui.spec.mjs (playwright-core, no test runner): upload an
+HTML article with hostile markup, ask, check the cited answer, the source card and the reader
+page, that nothing from the article runs, and the outlet/date filters. Screenshots go to
+tests/artifacts/screenshots. Needs /usr/bin/chromium and `npm install` in tests/browser; without
+them the test skips (fails on CI).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, free_port, stop, wait_until_up
+
+pytestmark = [pytest.mark.slow, pytest.mark.server, pytest.mark.browser]
+
+CHROMIUM = Path("/usr/bin/chromium")
+BROWSER_DIR = ROOT / "tests" / "browser"
+SPEC = BROWSER_DIR / "ui.spec.mjs"
+PLAYWRIGHT = BROWSER_DIR / "node_modules" / "playwright-core"
+SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
+SPEC_TIMEOUT = 240
+
+
+def _require(ok: bool, why: str) -> None:
+    if ok:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"browser test cannot run on CI: {why}")
+    pytest.skip(why)
+
+
+def _tail(path: Path, limit: int = 4000) -> str:
+    try:
+        return path.read_text(errors="replace")[-limit:]
+    except OSError as e:
+        return f"(no server log: {e})"
+
+
+def test_ui_in_a_real_browser(tmp_path: Path) -> None:
+    _require(CHROMIUM.exists(), f"{CHROMIUM} not found (apt-get install chromium)")
+    _require(PLAYWRIGHT.is_dir(), f"{PLAYWRIGHT} not found (run `npm install` in {BROWSER_DIR})")
+    node = shutil.which("node")
+    _require(node is not None, "node not found on PATH (Node 20+ is needed)")
+    assert node is not None
+
+    home = tmp_path / "browser-home"  # empty: the spec expects a library with 0 articles
+    home.mkdir()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("*.png"):
+        old.unlink()
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path / "server.log"
+    env = {**os.environ, "NEWSDESK_HOME": str(home), "NO_PROXY": "127.0.0.1"}
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "from assistant.cli import main; main()",
+                "serve",
+                "--port",
+                str(port),
+            ],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_until_up(f"{url}/api/health", server, log=log_path)
+        started = time.monotonic()
+        # own session, so a timeout can end node and the chromium it started, and nothing else
+        spec = subprocess.Popen(
+            [node, str(SPEC), url, str(SCREENSHOTS)],
+            cwd=BROWSER_DIR,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            output, _ = spec.communicate(timeout=SPEC_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(spec.pid, signal.SIGKILL)
+            output, _ = spec.communicate()
+            pytest.fail(
+                f"ui.spec.mjs did not finish within {SPEC_TIMEOUT}s\n--- output ---\n"
+                f"{output.decode(errors='replace')}\n--- server log (tail) ---\n{_tail(log_path)}"
+            )
+        text = output.decode(errors="replace")
+        print(text)
+        print(f"browser spec took {time.monotonic() - started:.1f}s; screenshots in {SCREENSHOTS}")
+        assert spec.returncode == 0, (
+            f"ui.spec.mjs exited with {spec.returncode}\n--- output ---\n{text}\n"
+            f"--- server log (tail) ---\n{_tail(log_path)}\n"
+            f"screenshots: {SCREENSHOTS}"
+        )
+        assert "PASS all steps" in text
+        assert (SCREENSHOTS / "07-filtered.png").is_file()
+    finally:
+        stop(server)
