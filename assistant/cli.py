@@ -299,6 +299,9 @@ def serve(assistant: Assistant, host: str, port: int) -> None:
     from assistant.api import create_app
     from assistant.ui import mount_ui
 
+    # In the server, concurrent writes (two people adding articles) wait for each other.
+    index = assistant.settings.index
+    assistant.settings.index = index.model_copy(update={"lock_wait": max(index.lock_wait, 60)})
     app = mount_ui(create_app(assistant), assistant)
     click.echo(f"newsdesk: serving {assistant.settings.home} at http://{host}:{port}/", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")

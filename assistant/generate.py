@@ -29,11 +29,41 @@ _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _CHOICE = re.compile(r"\bchoice\s*(\d+)\b", re.IGNORECASE)
 
 
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+|the\s+|your\s+|these\s+|"
+    r"those\s+)?(?:of\s+)?(?:the\s+)?(?:previous|prior|above|earlier|preceding|system|your|my)?\s*"
+    r"(?:instructions?|prompts?|rules|directions|guidelines)\b"
+    r"|\b(?:you are now|from now on,? you|pretend (?:to be|you are)|you are an? (?:ai|assistant|"
+    r"chatbot|language model))\b"
+    r"|\b(?:system prompt|developer message|jailbreak)\b"
+    r"|\b(?:reply|respond|answer|output|print)\s+(?:only|exactly|just)\s+(?:with|in|the|\"|')"
+    r"|</?\s*(?:system|assistant|user|instructions?|im_start|im_end)\s*>",
+    re.IGNORECASE,
+)
+WITHHELD = "[text that reads like instructions to an AI was withheld]"
+
+
+def withhold_instructions(text: str) -> tuple[str, int]:
+    """The passage with every sentence that addresses an AI model replaced by a marker.
+
+    Article text reaches the model as data, but a small model can still be steered by
+    "ignore previous instructions..." in a source; such sentences never reach it.
+    """
+    out, cursor, removed = [], 0, 0
+    for start, end in split_sentences(text):
+        if _INSTRUCTION.search(text[start:end]):
+            out.append(text[cursor:start] + WITHHELD)
+            cursor, removed = end, removed + 1
+    out.append(text[cursor:])
+    return "".join(out), removed
+
+
 def format_sources(hits: Sequence[Hit]) -> str:
-    """Numbered, delimited sources; tag look-alikes inside article text are neutralised."""
+    """Numbered, delimited sources; instructions and tag look-alikes in article text defused."""
     blocks = []
     for n, hit in enumerate(hits, 1):
-        text = re.sub(r"</?\s*source\b", "(source)", hit.text, flags=re.IGNORECASE)
+        text, _ = withhold_instructions(hit.text)
+        text = re.sub(r"</?\s*source\b", "(source)", text, flags=re.IGNORECASE)
         meta = "; ".join(
             x for x in (hit.title, hit.outlet or "unknown outlet", hit.published_at) if x
         ).replace('"', "'")

@@ -16,7 +16,7 @@ from assistant.answer import confidence as evidence_confidence
 from assistant.constraints import read_constraints
 from assistant.evidence import Query, candidates, terms
 from assistant.followup import rewrite
-from assistant.generate import build_messages, parse_reply, stream_reply
+from assistant.generate import build_messages, parse_reply, stream_reply, withhold_instructions
 from assistant.llm import describe
 from assistant.retrieve import retrieve
 from assistant.settings import Settings
@@ -147,11 +147,19 @@ def _llm_answer(
         yield answer.body
         return answer.model_copy(update={"engine": "llm", "model": name})
     messages = build_messages(question, context, request.choices, opts.max_sentences + 1)
+    withheld = sum(withhold_instructions(h.text)[1] for h in context)
     reply = []
     for delta in stream_reply(model, messages):
         reply.append(delta)
         yield delta
-    return parse_reply(
+    answer = parse_reply(
         "".join(reply), question, context, embedder, request.filters, confidence,
         request.choices, name,
     )  # fmt: skip
+    if withheld:
+        note = (
+            f"{withheld} sentence(s) in the sources read like instructions to an AI and were "
+            "withheld from the model."
+        )
+        answer = answer.model_copy(update={"notes": [*answer.notes, note]})
+    return answer

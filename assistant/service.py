@@ -88,9 +88,11 @@ class Assistant:
         """The catalog and vector store under ``settings.home``."""
         with _translated():
             ix = self.settings.index
-            return Library(
+            library = Library(
                 self.settings.home, self.embedder, self.settings.chroma_url, ix.collection
             )
+            library.lock_wait = ix.lock_wait
+            return library
 
     def ingest(
         self,

@@ -36,6 +36,13 @@ class IndexSettings(_Section):
     overlap_sentences: int = Field(
         1, ge=0, le=3, description="Sentences repeated between consecutive passages."
     )
+    lock_wait: float = Field(
+        0,
+        ge=0,
+        le=3600,
+        description="Seconds a write (ingest, add, delete) waits while another one runs; 0 fails "
+        "at once with a message. `newsdesk serve` waits at least 60.",
+    )
     allow_private_urls: bool = Field(
         False,
         description="Fetch URLs on private, loopback or link-local addresses (off: a shared "

@@ -38,6 +38,7 @@ class Library:
         collection: str = "newsdesk-passages",
     ) -> None:
         self.home = Path(home).expanduser()
+        self.lock_wait = 0.0  # seconds a write waits for another writer before giving up
         self.embedder = embedder
         self.chroma_url = chroma_url
         self.collection = collection
@@ -69,12 +70,15 @@ class Library:
         return store
 
     @contextmanager
-    def write_lock(self, timeout: float = 0) -> Iterator[None]:
-        """Hold the home's write lock; fail with a clear message if another writer has it."""
+    def write_lock(self, timeout: float | None = None) -> Iterator[None]:
+        """Hold the home's write lock, failing with a clear message if another writer keeps it.
+
+        Waits up to ``timeout`` seconds (default: ``lock_wait``) for the other writer to finish.
+        """
         self.home.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(self.home / "write.lock")
+        lock = FileLock(self.home / "write.lock", thread_local=False)
         try:
-            lock.acquire(timeout=timeout)
+            lock.acquire(timeout=self.lock_wait if timeout is None else timeout)
         except Timeout as e:
             raise LockedError(
                 f"Another newsdesk process is adding or deleting articles in {self.home}. "
