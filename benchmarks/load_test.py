@@ -110,10 +110,9 @@ def main() -> int:
                     kind, r = "ask", http.post("/api/ask", json={"question": question})
                 else:
                     text = f"Load test article {seed}-{n}. The council met on day {n} of the test."
-                    kind, r = "add", http.post(
-                        "/api/articles", json={"articles": [{"text": text, "title": f"Load {seed}-{n}"}]},
-                        headers={"Authorization": f"Bearer {TOKEN}"},
-                    )  # fmt: skip
+                    body = {"articles": [{"text": text, "title": f"Load {seed}-{n}"}]}
+                    auth = {"Authorization": f"Bearer {TOKEN}"}
+                    kind, r = "add", http.post("/api/articles", json=body, headers=auth)
                 elapsed = (time.perf_counter() - started) * 1000
                 with lock:
                     if r.status_code >= 400 and not (kind == "add" and r.status_code == 409):
