@@ -54,10 +54,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--warmup", type=float, default=15, help="Seconds of load not measured.")
+    parser.add_argument(
+        "--home", type=Path, help="Reuse (or create) this home instead of a new one."
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
-    home = Path(tempfile.mkdtemp(prefix="newsdesk-load-"))
+    home = args.home or Path(tempfile.mkdtemp(prefix="newsdesk-load-"))
     data = SHARED / "data" / "realtimeqa" / "20240105_gcs.jsonl"
     source = data if data.exists() else SHARED / "seed"
     env = {
@@ -69,6 +73,7 @@ def main() -> int:
     cli = [sys.executable, "-c", "from assistant.cli import main; main()"]
     print(f"loading {source} into {home} ...", file=sys.stderr)
     subprocess.run([*cli, "ingest", str(source)], env=env, check=True, capture_output=True)
+    print("serving ...", file=sys.stderr)
     port = free_port()
     log = (home / "server.log").open("wb")
     server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, stdout=log, stderr=log)
@@ -81,12 +86,15 @@ def main() -> int:
             time.sleep(0.5)
     httpx.post(f"{base}/api/search", json={"question": "warm up"}, timeout=120)
 
-    samples: list[float] = []
+    samples: list[tuple[float, float]] = []  # (seconds since measuring began, RSS MiB)
     stop = threading.Event()
+    measuring = threading.Event()
 
     def sample_memory() -> None:
+        measuring.wait()
+        begin = time.perf_counter()
         while not stop.is_set():
-            samples.append(rss_mib(server.pid))
+            samples.append((time.perf_counter() - begin, rss_mib(server.pid)))
             stop.wait(1.0)
 
     results: dict[str, list[float]] = {"search": [], "ask": [], "add": []}
@@ -114,6 +122,8 @@ def main() -> int:
                     auth = {"Authorization": f"Bearer {TOKEN}"}
                     kind, r = "add", http.post("/api/articles", json=body, headers=auth)
                 elapsed = (time.perf_counter() - started) * 1000
+                if not measuring.is_set():
+                    continue  # warm-up: caches and allocators settle before we measure
                 with lock:
                     if r.status_code >= 400 and not (kind == "add" and r.status_code == 409):
                         errors.append(f"{kind} {r.status_code} {r.text[:200]}")
@@ -122,9 +132,11 @@ def main() -> int:
     memory = threading.Thread(target=sample_memory, daemon=True)
     memory.start()
     threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
-    started = time.perf_counter()
     for t in threads:
         t.start()
+    time.sleep(args.warmup)
+    measuring.set()
+    started = time.perf_counter()
     time.sleep(args.seconds)
     stop.set()
     for t in threads:
@@ -141,12 +153,16 @@ def main() -> int:
         "throughput_rps": round(total / wall, 2),
         "errors": len(errors),
         "first_errors": errors[:5],
-        "memory_mib_start_end_max": [
-            round(samples[0], 1),
-            round(samples[-1], 1),
-            round(max(samples), 1),
-        ]
-        if samples
+        "memory_mib": {
+            "start": round(samples[0][1], 1),
+            "end": round(samples[-1][1], 1),
+            "max": round(max(m for _, m in samples), 1),
+            # least-squares slope of RSS over the measured run
+            "growth_mib_per_min": round(
+                float(np.polyfit([t for t, _ in samples], [m for _, m in samples], 1)[0]) * 60, 2
+            ),
+        }
+        if len(samples) > 2
         else None,
         "latency_ms": {
             kind: {
