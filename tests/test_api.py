@@ -230,3 +230,29 @@ def test_docs_and_openapi_work_offline(client: httpx.Client) -> None:
         assert path in schema["paths"], path
     docs = client.get("/docs").text
     assert "<script" not in docs and "/api/ask/stream" in docs and "cdn" not in docs.lower()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs"),
+    [
+        ("post", "/api/articles", {"json": {"articles": [{"text": "A short article."}]}}),
+        (
+            "post",
+            "/api/articles/upload",
+            {"files": [("files", ("a.txt", b"Title\nText here.", "text/plain"))]},
+        ),
+        ("post", "/api/articles/urls", {"json": {"urls": ["https://example.com/a"]}}),
+        ("delete", "/api/articles/anything", {}),
+    ],
+)
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}]
+)
+def test_every_write_route_needs_the_token(
+    client: httpx.Client, method, path, kwargs, headers
+) -> None:
+    response = client.request(method.upper(), path, headers=headers, **kwargs)
+    assert_error(response, 401, "token")
+    assert response.headers["www-authenticate"] == "Bearer"
+    # reads stay open
+    assert client.get("/api/articles").status_code == 200
