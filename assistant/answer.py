@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.attribution import attribute
 from assistant.choices import weigh_choices
 from assistant.evidence import Candidate, Query, candidates, coverage
 from assistant.types import Answer, Citation, Filters, Source
@@ -70,7 +71,10 @@ def readable(citations: list[Citation]) -> list[Citation]:
         ):
             continue
         kept.append(c)
-    return kept
+    numbers: dict[str, int] = {}  # renumber so that [1], [2], ... read in order
+    return [
+        c.model_copy(update={"n": numbers.setdefault(c.passage_id, len(numbers) + 1)}) for c in kept
+    ]
 
 
 def body_of(citations: list[Citation]) -> str:
@@ -79,7 +83,7 @@ def body_of(citations: list[Citation]) -> str:
     lines = []
     for article in articles:
         group = [c for c in citations if c.article_id == article]
-        quotes = " ".join(f"{c.quote} [{c.n}]" for c in group)
+        quotes = " ".join(f"{c.quote} [{c.n}]{_attributed(c)}" for c in group)
         if len(articles) > 1:
             first = group[0]
             who = first.outlet or first.title
@@ -168,6 +172,7 @@ def cite(chosen: list[Candidate]) -> list[Citation]:
             outlet=c.hit.outlet,
             published_at=c.hit.published_at,
             score=round(c.score, 4),
+            attribution=attribute(c.hit.text[start - c.hit.start : end - c.hit.start]),
         )
         for c, (start, end) in zip(chosen, spans, strict=True)
     ]
@@ -251,6 +256,16 @@ def finish(
         choices=list(choices),
         choice=choice,
     )
+
+
+def _attributed(citation: Citation) -> str:
+    """Whose claim a quote is, e.g. " (source: a Ukrainian colonel; anonymous)"; hedges too."""
+    a = citation.attribution
+    if a is None or (a.speaker is None and not a.hedges):
+        return ""
+    parts = [f"source: {a.speaker}"] if a.speaker else []
+    parts += (["anonymous"] if a.anonymous else []) + a.hedges
+    return f" ({'; '.join(parts)})"
 
 
 def _snippet(text: str, limit: int = 160) -> str:

@@ -17,6 +17,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.answer import decline, finish, sources_of
+from assistant.attribution import attribute
 from assistant.errors import ModelUnavailable
 from assistant.evidence import Candidate, score_sentences, terms
 from assistant.types import Answer, Citation, Claim, Filters
@@ -175,6 +176,7 @@ def _align(claims: list[Claim], hits: list[Hit], embedder: SentenceEmbedder) -> 
                     passage_id=hit.passage_id, passage_start=hit.start, passage_end=hit.end,
                     article_id=hit.article_id, title=hit.title, url=hit.url, outlet=hit.outlet,
                     published_at=hit.published_at, score=round(best.score, 4),
+                    attribution=attribute(best.text),
                 )
             )  # fmt: skip
     return citations

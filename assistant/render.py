@@ -59,7 +59,10 @@ def answer_markdown(answer: Answer) -> str:
             if c.article_id != current and several:
                 group.append(f"*{escape_markdown(c.outlet or c.title)}:*")
             current = c.article_id
-            group.append(f"{escape_markdown(c.quote)} {marker(c.n)}")
+            who = ""
+            if c.attribution and (c.attribution.speaker or c.attribution.hedges):
+                who = f" *({escape_markdown(c.attribution.label())})*"
+            group.append(f"{escape_markdown(c.quote)} {marker(c.n)}{who}")
         if group:
             lines.append(" ".join(group))
     notes = [f"*{escape_markdown(n)}*" for n in answer.notes]
@@ -103,8 +106,22 @@ def _card(source: Source, quotes: list[Citation], all_citations: list[Citation])
         f"<div class='nd-meta'>{meta}{original} · "
         f"<a class='nd-open' href='{html.escape(reader, quote=True)}'"
         f" target='_blank' rel='noopener'>open article</a></div>"
-        f"<blockquote class='nd-passage'>{passage}</blockquote></div>"
+        f"<blockquote class='nd-passage'>{passage}</blockquote>"
+        + "".join(_who(c) for c in quotes)
+        + "</div>"
     )
+
+
+def _who(citation: Citation) -> str:
+    """The attribution of one quote: who says it, anonymous, hedges."""
+    a = citation.attribution
+    if a is None:
+        return ""
+    who = html.escape(a.speaker) if a.speaker else "the article's own reporting"
+    badges = (["anonymous source"] if a.anonymous else []) + a.hedges
+    tags = "".join(f" <span class='nd-badge'>{html.escape(b)}</span>" for b in badges)
+    kind = a.kind.replace("_", " ")
+    return f"<div class='nd-who'>Claim by: <b>{who}</b> <i>({kind})</i>{tags}</div>"
 
 
 def _highlighted(quotes: list[Citation]) -> str:
@@ -139,4 +156,6 @@ CARD_CSS = """
 .nd-passage { margin: 0; font-size: .92em; white-space: pre-wrap; }
 .nd-passage mark { background: #ffe58a; color: #111; }
 .nd-empty { opacity: .7; }
+.nd-who { font-size: .85em; margin-top: .3rem; }
+.nd-badge { border: 1px solid currentColor; border-radius: 4px; padding: 0 .3em; font-size: .9em; }
 """

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from assistant.attribution import Attribution
 from index.types import Hit
 
 
@@ -70,6 +71,9 @@ class Citation(BaseModel):
     outlet: str | None = None
     published_at: str | None = None
     score: float = Field(description="Relevance of the quoted sentence to the question.")
+    attribution: Attribution | None = Field(
+        None, description="Whose claim the quote is, whether anonymous, and its hedges."
+    )
 
 
 class Source(BaseModel):

@@ -23,6 +23,7 @@ OWNERS = {
     "uvicorn": {"assistant.cli"},
     "tqdm": {"assistant.cli"},
     "bm25s": {"assistant.evaluation.baselines"},
+    "spacy": {"assistant.attribution"},
     "langchain_text_splitters": {"assistant.evaluation.baselines"},
     "langchain_openai": {"assistant.llm"},
     "langchain_ollama": {"assistant.llm"},

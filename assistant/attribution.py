@@ -1,0 +1,284 @@
+"""Attribution: whose claim a quoted sentence is, whether the source is anonymous, and hedges.
+
+Built on spaCy's tokenizer and rule ``Matcher`` (a blank English pipeline: no statistical model
+ships on PyPI, and nothing may be downloaded at run time). The rules follow how news copy
+attributes claims: "‘...,’ said a Ukrainian colonel, who requested anonymity", "According to
+satellite imagery analyzed by The New York Times, ...", "Military sources confirmed that ...".
+A sentence with no attribution is the article's own voice. This is a heuristic reading of the
+sentence, not a verdict: the README lists what it gets wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Kind = Literal["named_person", "described_person", "outlet", "institution", "article"]
+
+SPEECH_VERBS = frozenset(
+    """said says say told tells added adds warned warns claimed claims stated states noted notes
+    explained explains insisted insists argued argues wrote writes confirmed confirms denied
+    denies announced announces reported reports acknowledged acknowledges alleged alleges
+    asserted asserts maintained maintains suggested suggests stressed stresses urged urges
+    predicted predicts estimated estimates saying reporting suggesting claiming warning arguing
+    noting insisting show shows showed found finds""".split()
+)
+BY_VERBS = frozenset(
+    """obtained analyzed analysed seen reviewed published reported cited released verified
+    compiled provided shared quoted""".split()
+)
+ROLE_NOUNS = frozenset(
+    """officer officers colonel general commander soldier soldiers official officials analyst
+    analysts expert experts villager villagers resident residents spokesperson spokesman
+    spokeswoman source sources witness witnesses diplomat diplomats lawmaker lawmakers aide aides
+    employee employees doctor doctors nurse worker workers person people man woman men women
+    researcher researchers scientist scientists economist economists activist activists
+    investigator investigators prosecutor prosecutors lawyer lawyers attorney attorneys
+    minister ministers leader leaders member members observer observers journalist journalists
+    reporter reporters correspondent volunteer volunteers fighter fighters commentator
+    representative representatives negotiator negotiators adviser advisers advisor advisors
+    insider insiders executive executives director manager chief organizers organisers
+    protesters critics supporters opponents voters parents students teachers neighbors
+    neighbours customers users fans residents""".split()
+)
+TITLES = frozenset(
+    """president governor minister senator sen rep mayor chairman chairwoman chair ceo director
+    secretary gen general col colonel prime judge justice ambassador commissioner spokesman
+    spokeswoman spokesperson professor dr mr mrs ms sheriff chief""".split()
+)
+DOCUMENT_NOUNS = frozenset(
+    """statement report document documents data study survey poll analysis filing memo letter
+    release communication imagery figures records findings estimate estimates""".split()
+)
+INSTITUTION_WORDS = frozenset(
+    """institute ministry department agency council commission endowment university army forces
+    police government committee bank fund un nato pentagon kremlin office court parliament
+    congress senate administration command staff military navy command foundation center centre
+    centers centres organization organisation association union party authority authorities
+    service services company corporation firm group coalition alliance program programme
+    ministries departments agencies institutions school schools district hospital patrol
+    sheriff's county city state campaign court""".split()
+)
+OUTLET_WORDS = frozenset(
+    """times post news journal guardian telegraph herald tribune independent gazette press
+    agency network tv television radio reuters bloomberg cnn bbc ap afp tass xinhua
+    interfax politico axios""".split()
+)
+# Single words that name a place or a body, not a person, when they "say" something.
+PLACES = frozenset(
+    """russia ukraine china america britain france germany israel iran iraq syria turkey india
+    japan korea taiwan poland moscow kyiv kiev washington beijing london paris berlin brussels
+    tehran jerusalem gaza europe nato un eu kremlin pentagon hamas hezbollah congress
+    parliament""".split()
+)
+ANONYMITY = re.compile(
+    r"condition of anonymity|requested anonymity|asked not to be (?:named|identified)|"
+    r"refused to be named|declined to be (?:named|identified)|(?:was|were) not authori[sz]ed to "
+    r"(?:speak|comment)|\bunnamed\b|\banonymous(?:ly)?\b|who (?:did not|would not) give (?:his|her|"
+    r"their) names?",
+    re.IGNORECASE,
+)
+HEDGES = [
+    ("reportedly", r"\breportedly\b"),
+    ("allegedly", r"\ballegedly\b|\balleged\b"),
+    ("purportedly", r"\bpurportedly\b"),
+    ("apparently", r"\bapparently\b"),
+    ("could not be verified",
+     r"could not (?:be )?(?:independently )?(?:verif(?:y|ied)|confirm(?:ed)?)|"
+     r"(?:has|have|had) not been (?:independently )?(?:verified|confirmed)"),
+    ("unverified", r"\bunverified\b|\bunconfirmed\b"),
+    ("is said to", r"\b(?:is|are|was|were) said to\b"),
+    ("is believed to", r"\b(?:is|are|was|were) (?:believed|thought|understood) to\b"),
+    ("may", r"\b(?:may|might|could) have\b"),
+    ("claimed", r"\bclaim(?:ed|s)?\b"),
+]  # fmt: skip
+_BREAK_PUNCT = frozenset({",", ".", ";", ":", "’", "”", '"', "'", "—", "–"})
+_BREAK_WORDS = frozenset({"that", "and", "but", "while", "as", "because", "when", "with"})
+_DETERMINERS = {"a", "an", "one", "the", "some", "two", "three", "several", "many", "other"}
+_STOP_SPEAKER = {",", ".", ";", ":", "who", "speaking", "that", "which", "in", "on", "—", "–",
+                 "(", "”", "’", "\"", "'", "when", "while", "after", "adding", "as"}  # fmt: skip
+
+
+class Attribution(BaseModel):
+    """Who a quoted claim is attributed to.
+
+    ``speaker`` is None when the sentence is in the article's own voice (``kind`` "article").
+    """
+
+    speaker: str | None = None
+    kind: Kind = "article"
+    anonymous: bool = False
+    hedges: list[str] = Field(default_factory=list)
+    cue: str | None = Field(
+        None, description='The words that attribute it: "said", "according to".'
+    )
+
+    def label(self) -> str:
+        """A short human description, e.g. ``a Ukrainian colonel (anonymous)``."""
+        who = self.speaker or "the article itself"
+        extra = [x for x in (["anonymous"] if self.anonymous else []) + self.hedges]
+        return f"{who} ({', '.join(extra)})" if extra else who
+
+
+@cache
+def _nlp() -> Any:
+    import spacy
+    from spacy.matcher import Matcher
+
+    nlp = spacy.blank("en")
+    matcher = Matcher(nlp.vocab)
+    verbs = {"LOWER": {"IN": sorted(SPEECH_VERBS)}}
+    quote = {"ORTH": {"IN": ["’", "”", '"', "'"]}}
+    matcher.add(
+        "QUOTE_VERB", [[quote, verbs], [{"ORTH": ","}, quote, verbs], [quote, {"ORTH": ","}, verbs]]
+    )
+    matcher.add("ACCORDING", [[{"LOWER": "according"}, {"LOWER": "to"}]])
+    matcher.add("BY", [[{"LOWER": {"IN": sorted(BY_VERBS)}}, {"LOWER": "by"}]])
+    matcher.add("VERB", [[verbs]])
+    return nlp, matcher
+
+
+def attribute(text: str, outlets: frozenset[str] = frozenset()) -> Attribution:
+    """Attribute a quote (one sentence, or the speaker's sentence followed by the quote)."""
+    nlp, matcher = _nlp()
+    doc = nlp(text)
+    found: dict[str, list[tuple[int, int]]] = {}
+    for match_id, start, end in matcher(doc):
+        found.setdefault(nlp.vocab.strings[match_id], []).append((start, end))
+    hedges = [name for name, pattern in HEDGES if re.search(pattern, text, re.IGNORECASE)]
+    anonymous_marker = bool(ANONYMITY.search(text))
+    speaker, cue = None, None
+    if "ACCORDING" in found:
+        start, end = found["ACCORDING"][0]
+        phrase = _phrase(doc, end, stop={",", ".", ";", ":", "—", "–"})
+        cue = "according to"
+        by = [(s, e) for s, e in found.get("BY", []) if s >= end]
+        speaker = _phrase(doc, by[0][1]) if by else phrase
+        if by:
+            cue = f"according to … {doc[by[0][0]].text} by"
+    elif "QUOTE_VERB" in found:  # ‘...,’ said a Russian officer
+        _, end = found["QUOTE_VERB"][0]
+        speaker, cue = _phrase(doc, end), doc[end - 1].text.lower()
+        if speaker is None:  # ‘...,’ he said / the ministry said after the quote
+            speaker = _subject_before(doc, end - 1)
+    elif "BY" in found:
+        start, end = found["BY"][0]
+        speaker, cue = _phrase(doc, end), f"{doc[start].text.lower()} by"
+    elif "VERB" in found:  # Military sources confirmed that ... / John Kirby said ...
+        start, _ = found["VERB"][0]
+        speaker, cue = _subject_before(doc, start), doc[start].text.lower()
+    if speaker is None:
+        return Attribution(hedges=hedges)
+    kind = classify(speaker, outlets)
+    pronoun = speaker.lower() in ("he", "she", "they", "we", "i")  # named earlier in the article
+    anonymous = anonymous_marker or (
+        kind == "described_person" and not pronoun and not _has_name(speaker)
+    )
+    return Attribution(speaker=speaker, kind=kind, anonymous=anonymous, hedges=hedges, cue=cue)
+
+
+def _phrase(doc: Any, start: int, stop: set[str] | None = None, limit: int = 14) -> str | None:
+    """The noun phrase starting at token ``start``, up to a comma, clause or quote."""
+    stop = stop or _STOP_SPEAKER
+    tokens: list[Any] = []
+    for token in doc[start : start + limit]:
+        if token.text.lower() in stop and tokens:
+            break
+        if token.text in ("*", "_"):
+            continue  # markdown emphasis around outlet names
+        tokens.append(token)
+    if not tokens or tokens[0].text.lower() in stop:
+        return None
+    text = doc[tokens[0].i : tokens[-1].i + 1].text.replace("*", "").strip(" ,.;:")
+    return text or None
+
+
+def _subject_before(doc: Any, verb: int) -> str | None:
+    """The subject phrase just before a speech verb ("Ukrainian military sources confirmed").
+
+    "John Kirby, the White House spokesman, told ..." gives the name and its apposition.
+    """
+    if verb >= 2 and doc[verb - 1].text == ",":
+        commas = [t.i for t in doc[max(0, verb - 40) : verb - 1] if t.text == ","]
+        lead = doc[: commas[0]].text if commas else ""
+        if commas and _is_name(lead):
+            return lead  # "Hootie Hurley, 23, a creator with ..., told CNN": the name leads
+        if commas:
+            name = _subject_before(doc, commas[-1])
+            apposition = doc[commas[-1] + 1 : verb - 1].text
+            if name:
+                return f"{name}, {apposition}"
+    tokens: list[Any] = []
+    for token in reversed(doc[max(0, verb - 10) : verb]):
+        if token.text in _BREAK_PUNCT or token.text.lower() in _BREAK_WORDS:
+            break
+        tokens.insert(0, token)
+    words = [t.text for t in tokens]
+    if not words or words[-1].lower() in ("it", "this", "which", "who", "there", "that"):
+        return None
+    if all(w.lower() in ("he", "she", "they", "we", "i") for w in words):
+        return words[-1].lower()  # a pronoun: the speaker is named earlier in the article
+    return " ".join(words).replace("*", "").strip() or None
+
+
+def _is_name(phrase: str) -> bool:
+    """Whether a phrase is just a personal name: 2 to 5 capitalised words, no titles of bodies."""
+    words = phrase.split()
+    lowered = {w.lower().strip(".,") for w in words}
+    return (
+        2 <= len(words) <= 5
+        and all(
+            w[:1].isupper() or w.lower() in ("de", "van", "von", "bin", "al", "da") for w in words
+        )
+        and not lowered & (INSTITUTION_WORDS | OUTLET_WORDS | ROLE_NOUNS | PLACES)
+    )
+
+
+def _has_name(phrase: str) -> bool:
+    words = phrase.split()
+    capitals = [w for w in words[1:] if w[:1].isupper() and w.lower() not in INSTITUTION_WORDS]
+    return len(capitals) >= 2 and not any(w.lower() in ROLE_NOUNS for w in words[:4])
+
+
+def classify(speaker: str, outlets: frozenset[str] = frozenset()) -> Kind:
+    """What kind of source a speaker phrase names."""
+    lowered = speaker.lower().strip()
+    words = re.findall(r"[a-z']+", lowered)
+    head = words[:5]
+    if lowered in {o.lower() for o in outlets} or any(
+        o.lower() in lowered for o in outlets if len(o) > 3
+    ):
+        return "outlet"
+    if _is_name(speaker.split(",")[0].strip()):
+        return "named_person"  # "James Carey, executive director of the Lottery Commission"
+    parts = speaker.split()
+    if (
+        len(parts) >= 3
+        and parts[-1][:1].isupper()
+        and parts[-2][:1].isupper()
+        and any(w.strip(".").lower() in TITLES for w in parts[:-2])
+        and not {parts[-1].lower(), parts[-2].lower()} & (INSTITUTION_WORDS | OUTLET_WORDS)
+    ):
+        return "named_person"  # "Village Council President AlexAnna Salmon"
+    role = next((i for i, w in enumerate(head) if w in ROLE_NOUNS), None)
+    if role is not None:
+        return "described_person"
+    if any(w in DOCUMENT_NOUNS for w in head) and not any(w in OUTLET_WORDS for w in words):
+        return "institution"  # "the statement", "data from ...": the body that issued it
+    if (words and words[-1] in OUTLET_WORDS) or (
+        words and words[0] in OUTLET_WORDS and len(words) <= 2
+    ):
+        return "outlet"
+    if any(w in INSTITUTION_WORDS for w in words):
+        return "institution"
+    if words and words[0] in _DETERMINERS:
+        return "described_person" if len(words) <= 4 else "institution"
+    if words and words[0] in ("he", "she", "they", "we", "i"):
+        return "described_person"
+    capitals = [w for w in speaker.split() if w[:1].isupper()]
+    if len(capitals) == 1 and len(words) == 1 and words[0] not in PLACES:
+        return "named_person"  # "‘...,’ Zelensky said": a surname
+    return "named_person" if len(capitals) >= 2 else "institution"
