@@ -26,11 +26,14 @@ from assistant.schemas import (
     ArticleSummary,
     AskRequest,
     ChatRequest,
+    CorroborateRequest,
     SearchRequest,
     SearchResponse,
+    TimelineRequest,
 )
 from assistant.service import Assistant, Stats
-from assistant.types import Answer
+from assistant.timeline import Timeline
+from assistant.types import Answer, Corroboration
 from index.types import Article
 
 
@@ -134,8 +137,9 @@ def create_app(assistant: Assistant) -> FastAPI:
         ``filters`` in the answer are the filters applied (yours, or read from the question).
         """
         return assistant.ask(
-            request.question, request.filters, request.choices, request.history, request.engine
-        )
+            request.question, request.filters, request.choices, request.history, request.engine,
+            research=request.research,
+        )  # fmt: skip
 
     @app.post("/api/ask/stream")
     def ask_stream(request: AskRequest) -> StreamingResponse:
@@ -146,8 +150,9 @@ def create_app(assistant: Assistant) -> FastAPI:
         shape) if it fails midway.
         """
         stream = assistant.stream(
-            request.question, request.filters, request.choices, request.history, request.engine
-        )
+            request.question, request.filters, request.choices, request.history, request.engine,
+            research=request.research,
+        )  # fmt: skip
         first = next(stream)  # validation and "nothing indexed" fail here, as a plain JSON error
 
         def events() -> Iterator[str]:
@@ -163,6 +168,16 @@ def create_app(assistant: Assistant) -> FastAPI:
                 yield sse("error", error_body(str(e), e.status))
 
         return StreamingResponse(events(), media_type="text/event-stream")
+
+    @app.post("/api/corroborate")
+    def corroborate(request: CorroborateRequest) -> Corroboration:
+        """Who else reports a claim (independent outlets; copies set aside) and who conflicts."""
+        return assistant.corroborate(request.article_id, request.start, request.end, request.claim)
+
+    @app.post("/api/timeline")
+    def timeline(request: TimelineRequest) -> Timeline:
+        """Passages about a topic ordered by event date (when stated) and publication date."""
+        return assistant.timeline(request.topic, request.filters, request.k)
 
     @app.post("/api/articles", status_code=201, dependencies=writer)
     def add_articles(request: AddArticles) -> dict[str, Any]:

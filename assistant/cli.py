@@ -166,11 +166,13 @@ def search(
               help="A possible answer (repeat, at least two): multiple choice.")  # fmt: skip
 @click.option("--engine", type=click.Choice(["extractive", "llm"]), default=None,
               help="extractive (no model) or llm [env NEWSDESK_ANSWER__ENGINE].")  # fmt: skip
+@click.option("--research", is_flag=True,
+              help="Check each quote against the other articles.")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.pass_obj
 def ask(
     assistant: Assistant, question: str, outlet: tuple[str, ...], since: Any, until: Any,
-    choices: tuple[str, ...], engine: str | None, as_json: bool,
+    choices: tuple[str, ...], engine: str | None, research: bool, as_json: bool,
 ) -> None:  # fmt: skip
     """Answer QUESTION from the loaded articles, quoting and citing the passages used.
 
@@ -179,10 +181,15 @@ def ask(
     filters = _filters(outlet, since and since.date(), until and until.date())
     with _errors():
         if as_json:
-            answer: Answer = assistant.ask(question, filters, list(choices) or None, None, engine)
+            answer: Answer = assistant.ask(
+                question, filters, list(choices) or None, None, engine, research=research
+            )
             _emit_json(answer.model_dump(mode="json"))
             return
-        for item in assistant.stream(question, filters, list(choices) or None, None, engine):
+        items = assistant.stream(
+            question, filters, list(choices) or None, None, engine, research=research
+        )
+        for item in items:
             if isinstance(item, Answer):
                 answer = item
             elif answer_engine(assistant, engine) == "llm":
@@ -190,6 +197,40 @@ def ask(
     if answer_engine(assistant, engine) == "llm":
         click.echo("\n", err=True)
     click.echo(answer.text)
+    for c in answer.citations:
+        if c.corroboration is not None:
+            click.echo(f"\n[{c.n}] {c.corroboration.verdict}: {c.quote[:80]}…")
+            for e in c.corroboration.supporting:
+                click.echo(f"    supported by {e.outlet or e.title}: {e.quote}")
+            for x in c.corroboration.conflicting:
+                click.echo(f"    CONFLICT ({x.reason}) in {x.evidence.outlet or x.evidence.title}: "
+                           f"{x.evidence.quote}")  # fmt: skip
+
+
+@cli.command()
+@click.argument("topic")
+@_filter_options
+@click.option("-k", "k", type=click.IntRange(1, 100), default=30, help="Passages to consider.")
+@click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
+@click.pass_obj
+def timeline(
+    assistant: Assistant, topic: str, outlet: tuple[str, ...], since: Any, until: Any, k: int,
+    as_json: bool,
+) -> None:  # fmt: skip
+    """Show what the articles say about TOPIC, oldest first (event dates when stated).
+
+    Example: newsdesk timeline "Iowa caucuses" --since 2024-01-01
+    """
+    filters = _filters(outlet, since and since.date(), until and until.date())
+    with _errors():
+        found = assistant.timeline(topic, filters, k)
+    if as_json:
+        _emit_json(found.model_dump(mode="json"))
+        return
+    for e in found.events:
+        when = e.event_date or (e.published_at or "undated")[:10]
+        how = f" ({e.event_words})" if e.event_words else ""
+        click.echo(f"{when}{how}  {e.outlet or e.title}: {' '.join(e.quote.split())}")
 
 
 def answer_engine(assistant: Assistant, engine: str | None) -> str:

@@ -11,6 +11,7 @@ import re
 from urllib.parse import quote
 
 from assistant.pages import link
+from assistant.timeline import Timeline
 from assistant.types import Answer, Citation, Source
 
 _MARKDOWN = re.compile(r"([\\`*_\[\]#|<>~])")
@@ -108,8 +109,32 @@ def _card(source: Source, quotes: list[Citation], all_citations: list[Citation])
         f" target='_blank' rel='noopener'>open article</a></div>"
         f"<blockquote class='nd-passage'>{passage}</blockquote>"
         + "".join(_who(c) for c in quotes)
+        + _checks(quotes)
         + "</div>"
     )
+
+
+def _checks(citations: list[Citation]) -> str:
+    """Corroboration and conflicts of a card's quotes, when they were checked."""
+    out = []
+    for c in citations:
+        k = c.corroboration
+        if k is None:
+            continue
+        independent = len(k.independent_outlets)
+        badge = "nd-single" if not independent else "nd-multi"
+        outlets = f": {html.escape(', '.join(k.independent_outlets))}" if independent else ""
+        copies = f" ({len(k.copies)} copies set aside)" if k.copies else ""
+        out.append(f"<div class='nd-check {badge}'>{html.escape(k.verdict)}{outlets}{copies}</div>")
+        for x in k.conflicting[:3]:
+            ev = x.evidence
+            where = html.escape(ev.outlet or ev.title)
+            when = f", {html.escape(ev.published_at[:10])}" if ev.published_at else ""
+            out.append(
+                f"<div class='nd-conflict'>⚠ {html.escape(x.reason)} — {where}{when}: "
+                f"“{html.escape(ev.quote)}”</div>"
+            )
+    return "".join(out)
 
 
 def _who(citation: Citation) -> str:
@@ -141,6 +166,25 @@ def _highlighted(quotes: list[Citation]) -> str:
     return "".join(out)
 
 
+def timeline_html(timeline: Timeline) -> str:
+    """A timeline as an escaped HTML list: date, outlet, sentence, link to the reader."""
+    if not timeline.events:
+        return "<p class='nd-empty'>Nothing found.</p>"
+    items = []
+    for e in timeline.events:
+        when = e.event_date or (e.published_at or "undated")[:10]
+        how = f" <i>({html.escape(e.event_words)})</i>" if e.event_words else ""
+        published = f" · published {html.escape(e.published_at[:10])}" if e.published_at else ""
+        reader = f"/reader/{quote(e.article_id)}?h={e.start}-{e.end}#hl-0"
+        items.append(
+            f"<li><b>{html.escape(when)}</b>{how} — {html.escape(e.outlet or 'unknown outlet')}"
+            f"{published}: “{html.escape(' '.join(e.quote.split()))}” "
+            f"<a href='{html.escape(reader, quote=True)}' target='_blank' rel='noopener'>"
+            "open</a></li>"
+        )
+    return f"<ol class='nd-timeline' id='timeline-list'>{''.join(items)}</ol>"
+
+
 def _snippet(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
@@ -157,5 +201,9 @@ CARD_CSS = """
 .nd-passage mark { background: #ffe58a; color: #111; }
 .nd-empty { opacity: .7; }
 .nd-who { font-size: .85em; margin-top: .3rem; }
+.nd-check { font-size: .85em; margin-top: .2rem; font-weight: bold; }
+.nd-single { color: #b45309; } .nd-multi { color: #15803d; }
+.nd-conflict { font-size: .85em; margin-top: .2rem; color: #b91c1c; }
+.nd-timeline li { margin-bottom: .5rem; }
 .nd-badge { border: 1px solid currentColor; border-radius: 4px; padding: 0 .3em; font-size: .9em; }
 """

@@ -33,6 +33,26 @@ class AskRequest(_Body):
     filters: Filters = Field(default_factory=Filters)
     engine: Literal["extractive", "llm"] | None = None
     choices: list[str] | None = Field(None, min_length=2, max_length=20)
+    research: bool = Field(
+        False, description="Check each quote against the other articles (support, conflicts)."
+    )
+
+
+class CorroborateRequest(_Body):
+    """A claim to check: a span of an article, or a sentence of it."""
+
+    article_id: str = Field(min_length=1, max_length=64)
+    start: int | None = Field(None, ge=0)
+    end: int | None = Field(None, ge=1)
+    claim: str | None = Field(None, min_length=1, max_length=MAX_QUESTION_CHARS)
+
+
+class TimelineRequest(_Body):
+    """A topic to lay out in time."""
+
+    topic: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+    filters: Filters = Field(default_factory=Filters)
+    k: int = Field(30, ge=1, le=100)
 
 
 class SearchResponse(BaseModel):

@@ -13,12 +13,14 @@ from typing import IO, Any
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, ValidationError
 
+from assistant.corroborate import corroborate
 from assistant.errors import AssistantError, BadRequest, Busy, NotFound, NotIndexed, TooLarge
 from assistant.llm import build_chat_model, describe
 from assistant.respond import Request, respond, understand
 from assistant.retrieve import retrieve
 from assistant.settings import Settings, get_settings
-from assistant.types import Answer, Filters, Turn
+from assistant.timeline import Timeline, build_timeline
+from assistant.types import Answer, Corroboration, Filters, Turn
 from index import IngestReport, Library, LockedError, SentenceEmbedder, StoreError, ingest
 from index.backup import read_export, write_export
 from index.build import add_items
@@ -201,6 +203,7 @@ class Assistant:
         history: Sequence[Turn | dict[str, str]] | None = None,
         engine: str | None = None,
         abstain: bool = True,
+        research: bool = False,
     ) -> Answer:
         """Answer ``question`` from the indexed articles, citing the sentences it rests on.
 
@@ -214,9 +217,11 @@ class Assistant:
             engine: ``extractive`` or ``llm``; defaults to ``settings.answer.engine``.
             abstain: set False to always answer; ``Answer.confidence`` still says how well
                 the evidence fits (used to calibrate the refusal thresholds).
+            research: also check each quote against the other articles: supporting passages,
+                independent outlets and conflicts (``Citation.corroboration``).
         """
         answer = None
-        for item in self.stream(question, filters, choices, history, engine, abstain):
+        for item in self.stream(question, filters, choices, history, engine, abstain, research):
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None
@@ -230,6 +235,7 @@ class Assistant:
         history: Sequence[Turn | dict[str, str]] | None = None,
         engine: str | None = None,
         abstain: bool = True,
+        research: bool = False,
     ) -> Iterator[str | Answer]:
         """Like ``ask``, but yields the answer text as it is written, then the ``Answer``."""
         request = Request(
@@ -242,7 +248,55 @@ class Assistant:
         )
         with _translated():
             self._require_articles()
-            yield from respond(request, self.library, self.settings, lambda: self.chat_model)
+            for item in respond(request, self.library, self.settings, lambda: self.chat_model):
+                if isinstance(item, Answer) and research:
+                    item = self._research(item)
+                yield item
+
+    def _research(self, answer: Answer) -> Answer:
+        checked = [
+            c.model_copy(
+                update={
+                    "corroboration": corroborate(
+                        self.library, c.quote, c.article_id, self.settings.retrieval
+                    )
+                }
+            )
+            for c in answer.citations
+        ]
+        return answer.model_copy(update={"citations": checked})
+
+    def corroborate(
+        self, article_id: str, start: int | None = None, end: int | None = None,
+        claim: str | None = None,
+    ) -> Corroboration:  # fmt: skip
+        """What other articles say about a claim: support, independent outlets, conflicts.
+
+        The claim is the span ``start:end`` of the article, or the text ``claim``.
+        """
+        article = self.article(article_id)
+        if claim is None:
+            if start is None or end is None or not 0 <= start < end <= len(article.text):
+                raise BadRequest(
+                    "Give the claim's span (start < end, within the article) or its text."
+                )
+            claim = article.text[start:end]
+        claim = self._check_question(claim)
+        with _translated():
+            return corroborate(self.library, claim, article_id, self.settings.retrieval)
+
+    def timeline(
+        self, topic: str, filters: Filters | dict[str, Any] | None = None, k: int = 30
+    ) -> Timeline:
+        """Passages about ``topic`` ordered by event date (when stated) and publication date."""
+        topic = self._check_question(topic)
+        if not 1 <= k <= 100:
+            raise BadRequest(f"k must be between 1 and 100, got {k}")
+        with _translated():
+            self._require_articles()
+            return build_timeline(
+                self.library, topic, self._filters(filters), self.settings.retrieval, k
+            )
 
     def articles(
         self, limit: int | None = None, offset: int = 0, title: str | None = None

@@ -50,6 +50,46 @@ class Filters(BaseModel):
         return "; ".join(parts)
 
 
+class Evidence(BaseModel):
+    """A sentence of another article that bears on a claim."""
+
+    article_id: str
+    passage_id: str
+    title: str
+    outlet: str | None = None
+    outlets: list[str] = Field(default_factory=list)
+    published_at: str | None = None
+    url: str | None = None
+    quote: str
+    start: int
+    end: int
+    similarity: float
+
+
+class Conflict(BaseModel):
+    """Evidence that reports the same point differently, and how."""
+
+    evidence: Evidence
+    reason: str
+
+
+class Corroboration(BaseModel):
+    """What the other articles say about one claim."""
+
+    claim: str
+    article_id: str
+    supporting: list[Evidence] = Field(default_factory=list)
+    conflicting: list[Conflict] = Field(default_factory=list)
+    independent_outlets: list[str] = Field(default_factory=list)
+    copies: list[str] = Field(default_factory=list, description="Articles set aside as copies.")
+
+    @property
+    def verdict(self) -> str:
+        """``reported by N independent outlets`` or ``single source``."""
+        n = len(self.independent_outlets)
+        return f"reported by {n} independent outlet{'s' * (n != 1)}" if n else "single source"
+
+
 class Citation(BaseModel):
     """One quoted sentence and the passage and article it comes from.
 
@@ -73,6 +113,9 @@ class Citation(BaseModel):
     score: float = Field(description="Relevance of the quoted sentence to the question.")
     attribution: Attribution | None = Field(
         None, description="Whose claim the quote is, whether anonymous, and its hedges."
+    )
+    corroboration: Corroboration | None = Field(
+        None, description="Other articles supporting or contradicting the quote (research=True)."
     )
 
 

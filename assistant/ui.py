@@ -19,7 +19,13 @@ import gradio as gr
 
 from assistant.errors import AssistantError
 from assistant.llm import describe
-from assistant.render import CARD_CSS, answer_markdown, escape_markdown, source_cards
+from assistant.render import (
+    CARD_CSS,
+    answer_markdown,
+    escape_markdown,
+    source_cards,
+    timeline_html,
+)
 from assistant.service import Assistant
 from assistant.types import Answer, Filters, Turn
 from index import IngestReport
@@ -93,6 +99,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         since: str,
         until: str,
         engine: str,
+        research: bool,
     ) -> Iterator[tuple[Any, ...]]:
         if not message or not message.strip():
             yield chat, turns, gr.update(), ""
@@ -104,7 +111,10 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         draft = ""
         try:
             history = [Turn.model_validate(t) for t in turns]
-            for item in assistant.stream(message, filters, history=history, engine=engine):
+            items = assistant.stream(
+                message, filters, history=history, engine=engine, research=research
+            )
+            for item in items:
                 if isinstance(item, Answer):
                     chat[-1] = {"role": "assistant", "content": answer_markdown(item)}
                     turns = [
@@ -183,6 +193,12 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         summary = "; ".join(r.summary() for r in reports)
         return f"**Done:** {escape_markdown(summary)}", rows
 
+    def show_timeline(topic: str, outlets: list[str] | None, since: str, until: str) -> str:
+        try:
+            return timeline_html(assistant.timeline(topic, _filters(outlets, since, until)))
+        except AssistantError as e:
+            raise gr.Error(str(e)) from e
+
     def library(query: str) -> list[list[Any]]:
         return [
             [a.id, a.title, ", ".join(a.outlets), (a.published_at or "")[:10], a.passages]
@@ -218,6 +234,11 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                         )
                         ask = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                     with gr.Row():
+                        research = gr.Checkbox(
+                            value=True,
+                            label="Check other articles (support, conflicts)",
+                            elem_id="research",
+                        )
                         engine = gr.Radio(
                             ["extractive", "llm"],
                             value=assistant.settings.answer.engine,
@@ -249,6 +270,17 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                         "<div id='sources' class='nd-sources'></div>", elem_id="sources-panel"
                     )
             turns = gr.State([])
+        with gr.Tab("Timeline", id="timeline-tab"):
+            with gr.Row():
+                topic = gr.Textbox(label="Topic or question", scale=5, elem_id="timeline-topic")
+                lay_out = gr.Button(
+                    "Show timeline", variant="primary", scale=1, elem_id="timeline-go"
+                )
+            gr.Markdown(
+                "Uses the filters of the Ask tab. Event dates come from the text when it "
+                "states one; otherwise the publication date orders the passage."
+            )
+            timeline_box = gr.HTML(elem_id="timeline")
         with gr.Tab("Add articles", id="add-tab"):
             upload = gr.File(
                 file_count="multiple",
@@ -288,7 +320,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             active,
             api_visibility="undocumented",
         )
-        chat_inputs = [question, chatbot, turns, *filter_inputs, engine]
+        chat_inputs = [question, chatbot, turns, *filter_inputs, engine, research]
         chat_outputs = [chatbot, turns, cards, question]
         ask.click(respond, chat_inputs, chat_outputs, api_name="ask")
         question.submit(respond, chat_inputs, chat_outputs, api_visibility="undocumented")
@@ -307,6 +339,10 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             library, lib_query, lib_table
         )
         lib_query.change(library, lib_query, lib_table, api_visibility="undocumented")
+        lay_out.click(show_timeline, [topic, *filter_inputs], timeline_box, api_name="timeline")
+        topic.submit(
+            show_timeline, [topic, *filter_inputs], timeline_box, api_visibility="undocumented"
+        )
         del_button.click(
             delete,
             [del_id, del_token, lib_query],

@@ -56,9 +56,9 @@ def test_chat_answers_one_question_through_gradio(server: str) -> None:
     from gradio_client import Client
 
     client = Client(server + "/", verbose=False)
-    # inputs: question, chat, outlets, since, until, engine (the conversation state is server-side)
+    # inputs: question, chat, outlets, since, until, engine, research (conversation: server-side)
     chat, cards, cleared = client.predict(
-        "Who analysed the satellite imagery?", [], [], "", "", "extractive", api_name="/ask"
+        "Who analysed the satellite imagery?", [], [], "", "", "extractive", False, api_name="/ask"
     )
     reply = chat[-1]["content"]
     reply = reply if isinstance(reply, str) else str(reply)
