@@ -40,8 +40,12 @@ def shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:
 
 
 def overlap(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
-    """Share of the smaller text's shingles found in the other (1.0: one contains the other)."""
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+    """Share of the longer text's shingles that the two texts have in common.
+
+    A copy shares most of its wording with the original either way; a short report that quotes
+    one sentence of a long article does not, and is weighed as a report of its own.
+    """
+    return len(a & b) / max(len(a), len(b)) if a and b else 0.0
 
 
 def numbers(text: str) -> list[tuple[float, set[str]]]:

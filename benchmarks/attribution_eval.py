@@ -39,7 +39,9 @@ def ratio(hit: int, total: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("data", nargs="?", type=Path, default=ROOT / "benchmarks/data/attribution.jsonl")
+    parser.add_argument(
+        "data", nargs="?", type=Path, default=ROOT / "benchmarks/data/attribution.jsonl"
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--show", action="store_true", help="Print every miss.")
     args = parser.parse_args()
@@ -52,7 +54,9 @@ def main() -> int:
         gold_speaker, gold_kind = row["speaker"], row["kind"]
         counts["gold_attributed"] += gold_speaker is not None
         counts["pred_attributed"] += got.speaker is not None
-        counts["speaker_correct"] += gold_speaker is not None and same_speaker(got.speaker, gold_speaker)
+        counts["speaker_correct"] += gold_speaker is not None and same_speaker(
+            got.speaker, gold_speaker
+        )
         counts["voice_correct"] += gold_speaker is None and got.speaker is None
         counts["kind_correct"] += got.kind == gold_kind
         kinds[(gold_kind, got.kind)] += 1
@@ -63,7 +67,9 @@ def main() -> int:
         counts["gold_hedges"] += len(gold_h)
         counts["pred_hedges"] += len(got_h)
         counts["hedges_correct"] += len(gold_h & got_h)
-        ok = same_speaker(got.speaker, gold_speaker) or (gold_speaker is None and got.speaker is None)
+        ok = same_speaker(got.speaker, gold_speaker) or (
+            gold_speaker is None and got.speaker is None
+        )
         if args.show and (not ok or got.kind != gold_kind or got.anonymous != row["anonymous"]):
             print(f"MISS {row['text'][:90]!r}\n     gold {gold_speaker!r} {gold_kind} anon={row['anonymous']}"
                   f"\n     got  {got.speaker!r} {got.kind} anon={got.anonymous}")  # fmt: skip
@@ -72,7 +78,9 @@ def main() -> int:
         "sentences": len(rows),
         "speaker_precision": ratio(counts["speaker_correct"], counts["pred_attributed"]),
         "speaker_recall": ratio(counts["speaker_correct"], counts["gold_attributed"]),
-        "own_voice_recognised": ratio(counts["voice_correct"], len(rows) - counts["gold_attributed"]),
+        "own_voice_recognised": ratio(
+            counts["voice_correct"], len(rows) - counts["gold_attributed"]
+        ),
         "kind_accuracy": ratio(counts["kind_correct"], len(rows)),
         "anonymous_precision": ratio(counts["anon_correct"], counts["pred_anon"]),
         "anonymous_recall": ratio(counts["anon_correct"], counts["gold_anon"]),

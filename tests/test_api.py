@@ -256,3 +256,44 @@ def test_every_write_route_needs_the_token(
     assert response.headers["www-authenticate"] == "Bearer"
     # reads stay open
     assert client.get("/api/articles").status_code == 200
+
+
+def test_research_routes(client: httpx.Client) -> None:
+    (article,) = [
+        a for a in client.get("/api/articles").json() if a["title"].startswith("The Russian")
+    ]
+    text = client.get(f"/api/articles/{article['id']}").json()["text"]
+    start = text.index("Ukrainian military sources")
+    end = text.index("front line.", start) + len("front line.")
+    checked = client.post(
+        "/api/corroborate", json={"article_id": article["id"], "start": start, "end": end}
+    )
+    assert checked.status_code == 200
+    body = checked.json()
+    assert (
+        body["claim"].startswith("Ukrainian military sources") and body["independent_outlets"] == []
+    )
+    assert_error(
+        client.post("/api/corroborate", json={"article_id": article["id"], "start": 5, "end": 2}),
+        400,
+    )
+    assert_error(client.post("/api/corroborate", json={"article_id": "nope", "claim": "x"}), 404)
+
+    line = client.post(
+        "/api/timeline", json={"topic": "retreat toward Konstantinovka", "k": 5}
+    ).json()
+    assert line["topic"] == "retreat toward Konstantinovka" and line["events"]
+    assert all(text[e["start"] : e["end"]] == e["quote"] for e in line["events"])
+
+    answer = client.post(
+        "/api/ask", json={"question": "Who analysed the satellite imagery?", "research": True}
+    ).json()
+    cite = answer["citations"][0]
+    assert (
+        cite["attribution"]["speaker"] == "The New York Times"
+        and cite["attribution"]["kind"] == "outlet"
+    )
+    assert (
+        cite["corroboration"] is not None
+        and cite["corroboration"]["article_id"] == cite["article_id"]
+    )
