@@ -283,7 +283,9 @@ def test_research_routes(client: httpx.Client) -> None:
         "/api/timeline", json={"topic": "retreat toward Konstantinovka", "k": 5}
     ).json()
     assert line["topic"] == "retreat toward Konstantinovka" and line["events"]
-    assert all(text[e["start"] : e["end"]] == e["quote"] for e in line["events"])
+    for e in line["events"]:
+        own = client.get(f"/api/articles/{e['article_id']}").json()["text"]
+        assert own[e["start"] : e["end"]] == e["quote"]
 
     answer = client.post(
         "/api/ask", json={"question": "Who analysed the satellite imagery?", "research": True}
