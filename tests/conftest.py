@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -195,3 +196,37 @@ def stop(proc: subprocess.Popen, timeout: float = 10) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=timeout)
+
+
+NEWSDESK = [sys.executable, "-c", "from assistant.cli import main; main()"]
+
+
+def seeded_home(tmp_path_factory, embedder, seed_dir: Path, name: str) -> Path:
+    """A fresh NEWSDESK_HOME holding the seed article (ingested in this process)."""
+    from assistant import Assistant
+
+    home = tmp_path_factory.mktemp(name)
+    bot = Assistant(home=home)
+    bot.embedder = embedder
+    assert bot.ingest(seed_dir).added == 1
+    bot.library.close()
+    return home
+
+
+def serve(home: Path, log: Path, **env: str) -> tuple[str, subprocess.Popen]:
+    """Start `newsdesk serve` on a free loopback port; (base URL, process) once it answers.
+
+    The server's output goes to ``log`` (a pipe nobody reads could block it).
+    """
+    port = free_port()
+    environment = {**os.environ, "NEWSDESK_HOME": str(home), "NO_PROXY": "127.0.0.1", **env}
+    proc = subprocess.Popen(
+        [*NEWSDESK, "serve", "--port", str(port)],
+        env=environment,
+        stdin=subprocess.DEVNULL,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(f"{url}/api/health", proc, log=log)
+    return url, proc

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import free_port, stop, wait_until_up
+from tests.conftest import seeded_home, serve, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -21,37 +18,10 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, embedder, seed_dir: Path):
-    from assistant import Assistant
-
-    home = tmp_path_factory.mktemp("api-home")
-    bot = Assistant(home=home)
-    bot.embedder = embedder
-    assert bot.ingest(seed_dir).added == 1
-    bot.library.close()
-    port = free_port()
-    log = home / "server.log"
-    env = {
-        **os.environ,
-        "NEWSDESK_HOME": str(home),
-        "NEWSDESK_API_TOKEN": TOKEN,
-        "NEWSDESK_SERVER__MAX_REQUEST_MB": "1",
-        "NO_PROXY": "127.0.0.1",
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from assistant.cli import main; main()",
-            "serve",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
+    home = seeded_home(tmp_path_factory, embedder, seed_dir, "api-home")
+    url, proc = serve(
+        home, home / "server.log", NEWSDESK_API_TOKEN=TOKEN, NEWSDESK_SERVER__MAX_REQUEST_MB="1"
     )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(f"{url}/api/health", proc, log=log)
     yield url
     stop(proc)
 

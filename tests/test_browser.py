@@ -13,13 +13,12 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, free_port, stop, wait_until_up
+from tests.conftest import ROOT, serve, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.server, pytest.mark.browser]
 
@@ -59,27 +58,9 @@ def test_ui_in_a_real_browser(tmp_path: Path) -> None:
     for old in SCREENSHOTS.glob("*.png"):
         old.unlink()
 
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     log_path = tmp_path / "server.log"
-    env = {**os.environ, "NEWSDESK_HOME": str(home), "NO_PROXY": "127.0.0.1"}
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                "from assistant.cli import main; main()",
-                "serve",
-                "--port",
-                str(port),
-            ],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    url, server = serve(home, log_path)
     try:
-        wait_until_up(f"{url}/api/health", server, log=log_path)
         started = time.monotonic()
         # own session, so a timeout can end node and the chromium it started, and nothing else
         spec = subprocess.Popen(

@@ -3,16 +3,13 @@ error has the one JSON error shape."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from tests.conftest import free_port, stop, wait_until_up
+from tests.conftest import seeded_home, serve, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -21,27 +18,9 @@ TOKEN = "fuzz-token"
 
 @pytest.fixture(scope="module")
 def api_schema(tmp_path_factory, embedder, seed_dir: Path):
-    from assistant import Assistant
-
-    home = tmp_path_factory.mktemp("fuzz-home")
-    bot = Assistant(home=home)
-    bot.embedder = embedder
-    bot.ingest(seed_dir)
-    bot.library.close()
-    port = free_port()
+    home = seeded_home(tmp_path_factory, embedder, seed_dir, "fuzz-home")
     log = home / "server.log"
-    env = {
-        **os.environ,
-        "NEWSDESK_HOME": str(home),
-        "NEWSDESK_API_TOKEN": TOKEN,
-        "NO_PROXY": "127.0.0.1",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-c", "from assistant.cli import main; main()", "serve", "--port", str(port)],
-        env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(f"{url}/api/health", proc, log=log)
+    url, proc = serve(home, log, NEWSDESK_API_TOKEN=TOKEN)
     yield schemathesis.openapi.from_url(f"{url}/openapi.json")
     stop(proc)
     assert TOKEN not in log.read_text(errors="replace"), "the API token appeared in the server log"

@@ -2,46 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.conftest import free_port, stop, wait_until_up
+from tests.conftest import seeded_home, serve, stop
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, embedder, seed_dir: Path):
-    from assistant import Assistant
-
-    home = tmp_path_factory.mktemp("serve-home")
-    bot = Assistant(home=home)
-    bot.embedder = embedder
-    assert bot.ingest(seed_dir).added == 1
-    bot.library.close()
-
-    port = free_port()
-    env = {**os.environ, "NEWSDESK_HOME": str(home), "NO_PROXY": "127.0.0.1"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from assistant.cli import main; main()",
-            "serve",
-            "--port",
-            str(port),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(f"{url}/api/health", proc)
+    home = seeded_home(tmp_path_factory, embedder, seed_dir, "serve-home")
+    url, proc = serve(home, home / "server.log")
     yield url
     stop(proc)
 
