@@ -3,7 +3,8 @@
 Each retrieved passage contributes its sentence most relevant to the topic, with the article's
 publication date and, when the sentence states one, the date of the event: an explicit date
 ("January 5, 2024", "5 Jan 2024", "2024-01-05") or a weekday / "yesterday" counted back from the
-publication date ("on Monday" in an article published on Thursday 2024-01-11 is 2024-01-08).
+publication date ("on Monday" in an article published on Thursday 2024-01-11 is 2024-01-08); a
+month and day without a year ("March 2") take the year of publication.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ _WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 _MDY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b", re.I)
 _DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\.?,?\s+((?:19|20)\d\d)\b", re.I)
 _ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+_MD = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*(?:19|20)\d\d)", re.I)
 _WEEKDAY = re.compile(rf"\b(?:on|last|this)\s+({'|'.join(_WEEKDAYS)})\b", re.I)
 _YESTERDAY = re.compile(r"\byesterday\b", re.I)
 
@@ -77,6 +79,14 @@ def event_date(sentence: str, published_at: str | None) -> tuple[str | None, str
     if not published_at:
         return None, None
     published = date.fromisoformat(published_at[:10])
+    if m := _MD.search(sentence):  # "March 2": the year of publication, or the one before
+        try:
+            found = date(published.year, _MONTH_NAMES[m.group(1).lower()], int(m.group(2)))
+            if found > published + timedelta(days=7):
+                found = found.replace(year=published.year - 1)
+            return found.isoformat(), m.group(0)
+        except ValueError:
+            pass
     if m := _WEEKDAY.search(sentence):
         back = (published.weekday() - _WEEKDAYS[m.group(1).lower()]) % 7
         return (published - timedelta(days=back)).isoformat(), m.group(0)

@@ -44,6 +44,12 @@ def test_copies_are_recognised() -> None:
         ("Voting ended on Monday.", "2024-01-11", "2024-01-08"),  # 2024-01-11 is a Thursday
         ("The bridge reopened yesterday.", "2024-03-04T09:00:00+00:00", "2024-03-03"),
         ("The bridge reopened.", "2024-03-04", None),
+        (
+            "The bridge reopened on Saturday, March 2, after an inspection.",
+            "2024-03-04",
+            "2024-03-02",
+        ),
+        ("Talks began on Dec. 28 and ended this week.", "2024-01-05", "2023-12-28"),
     ],
 )
 def test_event_dates(sentence: str, published: str | None, expected: str | None) -> None:

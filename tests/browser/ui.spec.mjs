@@ -308,6 +308,20 @@ try {
     await shot(page, 'filtered');
   });
 
+  await step('g. timeline tab lists the passage with its event date', async () => {
+    await page.locator('#since textarea, #since input').first().fill('');
+    await page.locator('#active-filters', { hasText: 'Active filters' }).waitFor();
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    await page.locator('#timeline-topic textarea').fill('main bridge reopened');
+    await page.locator('#timeline-go').click();
+    await page.locator('#timeline-list li').first().waitFor({ timeout: T_ANSWER });
+    const text = await page.locator('#timeline').innerText();
+    check(text.includes('2024-03-02') && text.includes(OUTLET),
+      `the timeline should date the reopening and name the outlet: ${text}`);
+    check(!(await page.evaluate(() => window.__pwned)), 'no script from the article may run');
+    await shot(page, 'timeline');
+  });
+
   check(pageErrors.length === 0, `uncaught page errors: ${pageErrors.join(' | ')}`);
   console.log(`PASS all steps in ${((Date.now() - started) / 1000).toFixed(1)} s; screenshots in ${SHOTS}`);
 } catch (err) {
