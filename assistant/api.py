@@ -7,18 +7,18 @@ that token is set; reads are open to whoever can reach the server (loopback by d
 
 from __future__ import annotations
 
-import hmac
 import json
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, File, Query, Request, UploadFile
+from fastapi import FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant import openai_compat
-from assistant.errors import AssistantError, TooLarge, Unauthorized
+from assistant.errors import AssistantError
+from assistant.limits import RequestLimits
 from assistant.pages import api_reference, parse_spans, reader
 from assistant.schemas import (
     AddArticles,
@@ -58,38 +58,22 @@ def create_app(assistant: Assistant) -> FastAPI:
     )
     token = assistant.settings.api_token
     limit = int(assistant.settings.server.max_request_mb * 1024 * 1024)
+    # Auth of writes and the body-size limit, before any route reads the body (see limits.py).
+    app.add_middleware(
+        RequestLimits, max_bytes=limit, token=token.get_secret_value() if token else None
+    )
+    home = assistant.settings.home
 
-    def require_token(request: Request) -> None:
-        if token is None:
-            return
-        given = request.headers.get("authorization", "")
-        expected = f"Bearer {token.get_secret_value()}"
-        if not hmac.compare_digest(given.encode(), expected.encode()):
-            raise Unauthorized(
-                "This server needs a bearer token to add or delete articles.",
-                "Send the header 'Authorization: Bearer <NEWSDESK_API_TOKEN>'.",
-            )
-
-    writer = [Depends(require_token)]
-
-    @app.middleware("http")
-    async def _limit_size(request: Request, call_next: Any) -> Any:
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > limit:
-            return JSONResponse(
-                error_body(
-                    f"The request body is {int(declared) // 2**20} MiB; the limit is "
-                    f"{limit // 2**20} MiB (NEWSDESK_SERVER__MAX_REQUEST_MB).",
-                    413,
-                ),
-                status_code=413,
-            )
-        return await call_next(request)
+    def public(message: str) -> str:
+        """An error message without the server's paths (``NEWSDESK_HOME`` names the home)."""
+        for path in {str(home.resolve()), str(home)}:
+            message = message.replace(path, "NEWSDESK_HOME")
+        return message
 
     @app.exception_handler(AssistantError)
     async def _assistant_error(_: Request, exc: AssistantError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
-        return JSONResponse(error_body(str(exc), exc.status), exc.status, headers=headers)
+        return JSONResponse(error_body(public(str(exc)), exc.status), exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -101,7 +85,7 @@ def create_app(assistant: Assistant) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(error_body(str(exc.detail), exc.status_code), exc.status_code)
+        return JSONResponse(error_body(public(str(exc.detail)), exc.status_code), exc.status_code)
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
@@ -179,30 +163,28 @@ def create_app(assistant: Assistant) -> FastAPI:
         """Passages about a topic ordered by event date (when stated) and publication date."""
         return assistant.timeline(request.topic, request.filters, request.k)
 
-    @app.post("/api/articles", status_code=201, dependencies=writer)
+    @app.post("/api/articles", status_code=201)
     def add_articles(request: AddArticles) -> dict[str, Any]:
         """Add one or many articles given as JSON objects (each needs ``text``)."""
         return assistant.add_articles(
             [a.model_dump(exclude_none=True) for a in request.articles]
         ).to_dict()
 
-    @app.post("/api/articles/upload", status_code=201, dependencies=writer)
-    async def upload(
+    @app.post("/api/articles/upload", status_code=201)
+    def upload(
         files: Annotated[list[UploadFile], File(description="Article files")],
     ) -> dict[str, Any]:
-        """Add uploaded files: .txt, .md, .html, .pdf, .json, .jsonl (several at once)."""
-        loaded = []
-        for f in files:
-            content = await f.read()
-            if len(content) > limit:
-                raise TooLarge(f"{f.filename} is over the {limit // 2**20} MiB limit.")
-            loaded.append((f.filename or "upload", content))
+        """Add uploaded files: .txt, .md, .html, .pdf, .json, .jsonl (several at once).
+
+        A sync route: FastAPI runs it in a worker thread, so ingesting never blocks the server.
+        """
+        loaded = [(f.filename or "upload", f.file.read()) for f in files]
         return assistant.add_files(loaded).to_dict()
 
-    @app.post("/api/articles/urls", status_code=201, dependencies=writer)
+    @app.post("/api/articles/urls", status_code=201)
     def add_urls(request: AddUrls) -> dict[str, Any]:
         """Fetch and add article pages, PDFs or RSS/Atom feeds."""
-        return assistant.ingest(request.urls).to_dict()
+        return assistant.add_urls(request.urls).to_dict()
 
     @app.get("/api/articles")
     def articles(
@@ -221,14 +203,16 @@ def create_app(assistant: Assistant) -> FastAPI:
         """One article with its full text and every source that carried it."""
         return assistant.article(article_id)
 
-    @app.delete("/api/articles/{article_id}", dependencies=writer)
+    @app.delete("/api/articles/{article_id}")
     def delete(article_id: str) -> dict[str, Any]:
         """Remove an article; its passages leave the index."""
         assistant.delete(article_id)
         return {"ok": True, "deleted": article_id}
 
     @app.get("/reader/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def read(article_id: str, h: str | None = None) -> HTMLResponse:
+    def read(
+        article_id: str, h: Annotated[str | None, Query(max_length=2000)] = None
+    ) -> HTMLResponse:
         """The article with the spans ``h=start-end,...`` highlighted."""
         found = assistant.article(article_id)
         return HTMLResponse(reader(found, parse_spans(h, len(found.text))))

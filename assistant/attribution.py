@@ -123,6 +123,9 @@ class Attribution(BaseModel):
         return f"{who} ({', '.join(extra)})" if extra else who
 
 
+MAX_QUOTE_CHARS = 10_000
+
+
 @cache
 def _nlp() -> Any:
     import spacy
@@ -144,6 +147,7 @@ def _nlp() -> Any:
 def attribute(text: str, outlets: frozenset[str] = frozenset()) -> Attribution:
     """Attribute a quote (one sentence, or the speaker's sentence followed by the quote)."""
     nlp, matcher = _nlp()
+    text = text[:MAX_QUOTE_CHARS]  # quotes are sentences; never hand spaCy a whole article
     doc = nlp(text)
     found: dict[str, list[tuple[int, int]]] = {}
     for match_id, start, end in matcher(doc):

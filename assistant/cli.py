@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,9 +19,34 @@ from assistant.service import Assistant
 from assistant.types import Answer, Filters
 from index.types import Hit
 
+# Terminal control: CSI and OSC sequences, other escapes, and C0/C1 control characters (not tab
+# or newline). Article titles, text and file names are printed, and an article's author must not
+# be able to move the cursor, retitle the window or hide text in someone's terminal.
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
+
+
+def plain(text: object) -> str:
+    """``text`` without terminal escape sequences or control characters (tab, newline kept)."""
+    return _CONTROL.sub("", str(text))
+
+
+def echo(message: object = "", **kwargs: Any) -> None:
+    """``click.echo`` of text with terminal control sequences removed (all output goes here)."""
+    click.echo(plain(message), **kwargs)
+
+
+def secho(message: object = "", **kwargs: Any) -> None:
+    """``click.secho`` (styled by us, never by the text) with control sequences removed."""
+    click.secho(plain(message), **kwargs)
+
 
 def _emit_json(value: Any) -> None:
-    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+    dumped = json.dumps(value, ensure_ascii=False, indent=2, default=str)
+    # json escapes C0 controls itself; C1 ones (U+0080-U+009F) act on some terminals too.
+    click.echo(re.sub(r"[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", dumped))
 
 
 @contextmanager
@@ -108,10 +134,10 @@ def ingest(assistant: Assistant, inputs: tuple[str, ...], as_json: bool) -> None
         for item in report.items:
             if item.status == "failed":
                 where = f"{item.origin}:{item.line}" if item.line else item.origin
-                click.echo(f"failed: {where}: {item.reason}", err=True)
+                echo(f"failed: {where}: {item.reason}", err=True)
         for path in report.ignored:
-            click.echo(f"ignored (unsupported type): {path}", err=True)
-        click.echo(report.summary())
+            echo(f"ignored (unsupported type): {path}", err=True)
+        echo(report.summary())
     if not report.ok:
         sys.exit(1)
 
@@ -148,15 +174,15 @@ def search(
         return
     for i, hit in enumerate(hits, 1):
         meta = ", ".join(x for x in (hit.outlet, hit.published_at) if x)
-        click.secho(
+        secho(
             f"{i}. {hit.title}" + (f" ({meta})" if meta else "") + f"  score {hit.score:.3f}",
             bold=True,
         )
-        click.echo(
+        echo(
             f"   {hit.article_id} chars {hit.start}-{hit.end}" + (f"  {hit.url}" if hit.url else "")
         )
-        click.echo("   " + " ".join(hit.text.split()))
-        click.echo()
+        echo("   " + " ".join(hit.text.split()))
+        echo()
 
 
 @cli.command()
@@ -193,17 +219,17 @@ def ask(
             if isinstance(item, Answer):
                 answer = item
             elif answer_engine(assistant, engine) == "llm":
-                click.echo(item, nl=False, err=True)  # the model's draft, as it is written
+                echo(item, nl=False, err=True)  # the model's draft, as it is written
     if answer_engine(assistant, engine) == "llm":
-        click.echo("\n", err=True)
-    click.echo(answer.text)
+        echo("\n", err=True)
+    echo(answer.text)
     for c in answer.citations:
         if c.corroboration is not None:
-            click.echo(f"\n[{c.n}] {c.corroboration.verdict}: {c.quote[:80]}…")
+            echo(f"\n[{c.n}] {c.corroboration.verdict}: {c.quote[:80]}…")
             for e in c.corroboration.supporting:
-                click.echo(f"    supported by {e.outlet or e.title}: {e.quote}")
+                echo(f"    supported by {e.outlet or e.title}: {e.quote}")
             for x in c.corroboration.conflicting:
-                click.echo(f"    CONFLICT ({x.reason}) in {x.evidence.outlet or x.evidence.title}: "
+                echo(f"    CONFLICT ({x.reason}) in {x.evidence.outlet or x.evidence.title}: "
                            f"{x.evidence.quote}")  # fmt: skip
 
 
@@ -230,7 +256,7 @@ def timeline(
     for e in found.events:
         when = e.event_date or (e.published_at or "undated")[:10]
         how = f" ({e.event_words})" if e.event_words else ""
-        click.echo(f"{when}{how}  {e.outlet or e.title}: {' '.join(e.quote.split())}")
+        echo(f"{when}{how}  {e.outlet or e.title}: {' '.join(e.quote.split())}")
 
 
 def answer_engine(assistant: Assistant, engine: str | None) -> str:
@@ -258,7 +284,7 @@ def articles(assistant: Assistant, limit: int | None, as_json: bool) -> None:
         return
     for a in found:
         meta = ", ".join(x for x in (a.outlet, a.published_at) if x)
-        click.echo(f"{a.id}  {a.title}" + (f"  ({meta})" if meta else ""))
+        echo(f"{a.id}  {a.title}" + (f"  ({meta})" if meta else ""))
 
 
 @cli.command()
@@ -272,7 +298,7 @@ def stats(assistant: Assistant, as_json: bool) -> None:
         _emit_json(figures.model_dump(mode="json"))
         return
     for key, value in figures.model_dump().items():
-        click.echo(f"{key:>16}: {value if value is not None else '-'}")
+        echo(f"{key:>16}: {value if value is not None else '-'}")
 
 
 @cli.command()
@@ -282,7 +308,7 @@ def delete(assistant: Assistant, article_id: str) -> None:
     """Remove the article ARTICLE_ID and its passages from the index."""
     with _errors():
         assistant.delete(article_id)
-    click.echo(f"deleted {article_id}")
+    echo(f"deleted {article_id}")
 
 
 @cli.command(name="export")
@@ -295,7 +321,7 @@ def export_(assistant: Assistant, path: str) -> None:
     """
     with _errors(), click.open_file(path, "w", encoding="utf-8", atomic=path != "-") as out:
         count = assistant.export(out)
-    click.echo(f"exported {count} articles" + (f" to {path}" if path != "-" else ""), err=True)
+    echo(f"exported {count} articles" + (f" to {path}" if path != "-" else ""), err=True)
 
 
 @cli.command(name="import")
@@ -307,8 +333,8 @@ def import_(assistant: Assistant, path: str) -> None:
         report = assistant.restore(path)
     for item in report.items:
         if item.status == "failed":
-            click.echo(f"failed: {item.origin}:{item.line}: {item.reason}", err=True)
-    click.echo(report.summary())
+            echo(f"failed: {item.origin}:{item.line}: {item.reason}", err=True)
+    echo(report.summary())
     if not report.ok:
         sys.exit(1)
 
@@ -322,8 +348,8 @@ def import_(assistant: Assistant, path: str) -> None:
 def serve(assistant: Assistant, host: str, port: int) -> None:
     """Serve the chat UI at / and the HTTP API at /api on HOST:PORT.
 
-    Binding an address other than loopback needs NEWSDESK_API_TOKEN: adding and deleting
-    articles then require it (API: bearer token; UI: the token field).
+    Binding an address other than loopback needs NEWSDESK_API_TOKEN (a non-empty one):
+    adding and deleting articles then require it (API: bearer token; UI: the token field).
     """
     import ipaddress
 
@@ -341,12 +367,14 @@ def serve(assistant: Assistant, host: str, port: int) -> None:
     from assistant.api import create_app
     from assistant.ui import mount_ui
 
+    assistant.clean_uploads()  # folders of uploads a killed server left behind
+
     _limit_malloc_arenas()
     # In the server, concurrent writes (two people adding articles) wait for each other.
     index = assistant.settings.index
     assistant.settings.index = index.model_copy(update={"lock_wait": max(index.lock_wait, 60)})
     app = mount_ui(create_app(assistant), assistant)
-    click.echo(f"newsdesk: serving {assistant.settings.home} at http://{host}:{port}/", err=True)
+    echo(f"newsdesk: serving {assistant.settings.home} at http://{host}:{port}/", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
@@ -389,14 +417,14 @@ def eval_realtimeqa(
     try:
         report = run(
             data_dir, work, assistant.settings, list(weeks) or None, baselines, ablations,
-            log=lambda m: click.echo(m, err=True),
+            log=lambda m: echo(m, err=True),
         )  # fmt: skip
     except (FileNotFoundError, ValueError) as e:
         raise click.ClickException(str(e)) from e
-    click.echo(format_report(report))
+    echo(format_report(report))
     if json_out:
         json_out.write_text(json.dumps(report, indent=2))
-        click.echo(f"report written to {json_out}", err=True)
+        echo(f"report written to {json_out}", err=True)
 
 
 def _limit_malloc_arenas() -> None:

@@ -37,12 +37,6 @@ class TooLarge(AssistantError):
     status = 413
 
 
-class Unauthorized(AssistantError):
-    """A write needs the API token, and it was missing or wrong."""
-
-    status = 401
-
-
 class NotIndexed(AssistantError):
     """Nothing is indexed yet, so there is nothing to search."""
 

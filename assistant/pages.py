@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any
 
+from assistant.errors import BadRequest
 from index.types import Article
+
+MAX_SPANS = 100
+_NUMBER = re.compile(r"[0-9]+")
 
 _STYLE = """
 body { font: 16px/1.6 system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem;
@@ -34,12 +39,23 @@ def _page(title: str, body: str) -> str:
 
 
 def parse_spans(raw: str | None, length: int) -> list[tuple[int, int]]:
-    """Spans from ``"12-80,200-260"``, clipped to the text, sorted, overlaps merged."""
+    """Spans from ``"12-80,200-260"``, clipped to the text, sorted, overlaps merged.
+
+    Malformed parts are skipped; past ``MAX_SPANS`` parts the rest are ignored. A position with
+    more than 12 digits is refused (BadRequest, 422): no article is that long.
+    """
     spans: list[tuple[int, int]] = []
-    for part in (raw or "").split(","):
+    for part in (raw or "").split(",")[:MAX_SPANS]:
         start, sep, end = part.strip().partition("-")
-        if not sep or not start.isdigit() or not end.isdigit():
+        if not sep or not _NUMBER.fullmatch(start) or not _NUMBER.fullmatch(end):
             continue
+        if len(start) > 12 or len(end) > 12:
+            raise BadRequest(
+                f"h: {part.strip()[:40]!r} is not a span of the article; positions have at "
+                "most 12 digits.",
+                "Use h=start-end,... with character offsets, e.g. h=0-120.",
+                status=422,
+            )
         s, e = max(0, int(start)), min(length, int(end))
         if s < e:
             spans.append((s, e))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
@@ -21,14 +19,21 @@ from assistant.retrieve import retrieve
 from assistant.settings import Settings, get_settings
 from assistant.timeline import Timeline, build_timeline
 from assistant.types import Answer, Corroboration, Filters, Turn
+from assistant.uploads import clean_stale_uploads, upload_folder
 from index import IngestReport, Library, LockedError, SentenceEmbedder, StoreError, ingest
 from index.backup import read_export, write_export
 from index.build import add_items
+from index.errors import TooManyArticles
+from index.fetch import is_url
+from index.limits import MAX_ARTICLE_CHARS, MAX_ARTICLES_PER_REQUEST
 from index.readers import read_object
 from index.types import Article, Hit
 
 MAX_QUESTION_CHARS = 2000
-MAX_ARTICLES_PER_REQUEST = 1000
+MAX_HISTORY_TURNS = 50
+MAX_HISTORY_CHARS = 20_000
+MAX_URLS_PER_REQUEST = 100
+__all__ = ["MAX_ARTICLES_PER_REQUEST", "MAX_ARTICLE_CHARS", "Assistant", "Stats"]
 
 
 class Stats(BaseModel):
@@ -54,6 +59,8 @@ def _translated() -> Iterator[None]:
         yield
     except LockedError as e:
         raise Busy(str(e)) from e
+    except TooManyArticles as e:
+        raise TooLarge(str(e)) from e
     except StoreError as e:
         raise AssistantError(str(e), status=503) from e
 
@@ -100,15 +107,37 @@ class Assistant:
         self,
         paths_or_urls: Iterable[str | Path] | str | Path,
         progress: Callable[[str, int], None] | None = None,
+        max_articles: int | None = None,
     ) -> IngestReport:
-        """Add files, folders, globs, URLs or feeds. Bad inputs are reported, not raised."""
+        """Add files, folders, globs, URLs or feeds. Bad inputs are reported, not raised.
+
+        ``max_articles``: refuse (TooLarge) inputs holding more articles than this, storing none.
+        """
         if isinstance(paths_or_urls, str | Path):
             paths_or_urls = [paths_or_urls]
         with _translated():
             return ingest(
                 self.library, list(paths_or_urls), progress, *self._chunking(),
-                self.settings.index.allow_private_urls,
+                self.settings.index.allow_private_urls, max_articles,
             )  # fmt: skip
+
+    def add_urls(
+        self, urls: Sequence[str], progress: Callable[[str, int], None] | None = None
+    ) -> IngestReport:
+        """Fetch and add web pages, PDFs or feeds: only http(s) URLs, never a server-side path.
+
+        What a remote user may ask the server to read (the API's URL route, the UI's URL box).
+        """
+        if len(urls) > MAX_URLS_PER_REQUEST:
+            raise TooLarge(f"{len(urls)} URLs in one request; the limit is {MAX_URLS_PER_REQUEST}.")
+        for i, url in enumerate(urls):
+            if not isinstance(url, str) or not is_url(url.strip()):
+                raise BadRequest(
+                    f"urls[{i}] is not an http:// or https:// URL: {str(url)[:80]!r}.",
+                    "Give web addresses only; to add files, upload them.",
+                    status=422,
+                )
+        return self.ingest([u.strip() for u in urls], progress, MAX_ARTICLES_PER_REQUEST)
 
     def _chunking(self) -> tuple[int, int, int]:
         ix = self.settings.index
@@ -124,36 +153,34 @@ class Assistant:
         Fields: ``text`` plus optional ``title``, ``url``, ``outlet``, ``author``,
         ``published_at``; the other field names of JSON dumps are accepted too.
         """
-        if len(articles) > MAX_ARTICLES_PER_REQUEST:
-            raise TooLarge(
-                f"{len(articles)} articles in one request; the limit is "
-                f"{MAX_ARTICLES_PER_REQUEST}.",
-                "Send them in several requests, or as a JSONL file with `newsdesk ingest`.",
-            )
         items = [read_object(a, f"article {i}") for i, a in enumerate(articles)]
         with _translated():
-            return add_items(self.library, items, IngestReport(), progress, *self._chunking())
+            return add_items(
+                self.library, items, IngestReport(), progress, *self._chunking(),
+                MAX_ARTICLES_PER_REQUEST,
+            )  # fmt: skip
 
     def add_files(
         self,
         files: Sequence[tuple[str, bytes]],
         progress: Callable[[str, int], None] | None = None,
     ) -> IngestReport:
-        """Add uploaded files, given as (file name, content); any supported format."""
-        with tempfile.TemporaryDirectory(prefix="newsdesk-upload-") as tmp:
-            paths = []
-            for i, (name, content) in enumerate(files):
-                safe = re.sub(r"[^\w.-]", "_", Path(name).name)[:120] or f"upload-{i}"
-                folder = Path(tmp) / str(i)
-                folder.mkdir()
-                (folder / safe).write_bytes(content)
-                paths.append(folder / safe)
-            report = self.ingest(paths, progress)
+        """Add uploaded files, given as (file name, content); any supported format.
+
+        The files are written to a folder of their own under ``home/uploads`` that is removed
+        afterwards (and at the next start of a server, if the process was killed meanwhile).
+        """
+        with upload_folder(self.settings.home, files) as paths:
+            report = self.ingest(paths, progress, MAX_ARTICLES_PER_REQUEST)
         for item in report.items:  # report the names the user knows, not the temp paths
             for i, path in enumerate(paths):
                 if item.origin.startswith(str(path)):
                     item.origin = Path(files[i][0]).name + item.origin[len(str(path)) :]
         return report
+
+    def clean_uploads(self) -> list[Path]:
+        """Remove upload folders left by processes that no longer run (e.g. after kill -9)."""
+        return clean_stale_uploads(self.settings.home)
 
     def export(self, out: IO[str]) -> int:
         """Write every article with its metadata and sources as JSON lines; returns the count."""
@@ -361,12 +388,39 @@ class Assistant:
 
     @staticmethod
     def _check_history(history: Sequence[Turn | dict[str, str]] | None) -> list[Turn]:
+        history = list(history or [])
+        if len(history) > MAX_HISTORY_TURNS:
+            raise BadRequest(
+                f"history has {len(history)} turns; the limit is {MAX_HISTORY_TURNS}.",
+                "Send only the most recent turns.",
+                status=422,
+            )
         try:
-            return [t if isinstance(t, Turn) else Turn.model_validate(t) for t in history or []]
+            turns = [t if isinstance(t, Turn) else Turn.model_validate(t) for t in history]
         except ValidationError as e:
             raise BadRequest(
-                "Invalid history: each turn needs role (user or assistant) and text."
+                "Invalid history: each turn needs role (user or assistant) and text.", status=422
             ) from e
+        total = sum(len(t.text) for t in turns)
+        if total > MAX_HISTORY_CHARS:
+            raise BadRequest(
+                f"history holds {total:,} characters; the limit is {MAX_HISTORY_CHARS:,}.",
+                "Send only the most recent turns.",
+                status=422,
+            )
+        return turns
+
+    @staticmethod
+    def recent_history(turns: Sequence[Turn]) -> list[Turn]:
+        """The most recent turns that fit the history limits (for a long conversation)."""
+        kept: list[Turn] = []
+        total = 0
+        for turn in reversed(turns[-MAX_HISTORY_TURNS:]):
+            total += len(turn.text)
+            if total > MAX_HISTORY_CHARS:
+                break
+            kept.insert(0, turn)
+        return kept
 
     @staticmethod
     def _check_question(question: str) -> str:

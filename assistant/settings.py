@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -130,6 +130,11 @@ class LLMSettings(_Section):
         True, description="Use the model to rewrite follow-up questions (else a rule-based way)."
     )
 
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _empty_key_is_unset(cls, value: Any) -> Any:
+        return _unset_if_empty(value)
+
 
 class ServerSettings(_Section):
     """Where `newsdesk serve` listens."""
@@ -139,6 +144,14 @@ class ServerSettings(_Section):
     max_request_mb: float = Field(
         25, gt=0, le=2048, description="Largest request body (uploads included), in MiB."
     )
+
+
+def _unset_if_empty(value: Any) -> Any:
+    """An empty (or blank) secret is no secret: ``NEWSDESK_API_TOKEN=`` means no token."""
+    raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    return value
 
 
 def default_home() -> Path:
@@ -167,6 +180,11 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+
+    @field_validator("api_token", mode="before")
+    @classmethod
+    def _empty_token_is_unset(cls, value: Any) -> Any:
+        return _unset_if_empty(value)
 
 
 def get_settings(value: Settings | dict[str, Any] | None = None, **overrides: Any) -> Settings:

@@ -59,6 +59,27 @@ def _report_rows(report: IngestReport) -> list[list[str]]:
     ]
 
 
+def _uploaded(file: Any) -> Path:
+    """The path of a file uploaded through the UI; refused unless it is in Gradio's upload cache.
+
+    A client writes the payload, so a path elsewhere (the server's own files) is never read.
+    """
+    from gradio.utils import get_upload_folder
+
+    path = Path(getattr(file, "name", None) or getattr(file, "path", None) or str(file))
+    cache = Path(get_upload_folder()).resolve()
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError, ValueError) as e:
+        raise gr.Error("An uploaded file's path is not usable; upload the file again.") from e
+    if not resolved.is_relative_to(cache) or not resolved.is_file():
+        raise gr.Error(
+            f"{path.name!r} is not a file uploaded here: only files uploaded through this page "
+            "are read. Upload the file again."
+        )
+    return resolved
+
+
 def build_ui(assistant: Assistant) -> gr.Blocks:
     """The UI for ``assistant``."""
     token = assistant.settings.api_token
@@ -110,7 +131,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         yield chat, turns, gr.update(), ""
         draft = ""
         try:
-            history = [Turn.model_validate(t) for t in turns]
+            history = assistant.recent_history([Turn.model_validate(t) for t in turns])
             items = assistant.stream(
                 message, filters, history=history, engine=engine, research=research
             )
@@ -168,10 +189,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         reports = []
         try:
             if files:
-                loaded = [
-                    (Path(getattr(f, "name", f)).name, Path(getattr(f, "name", f)).read_bytes())
-                    for f in files
-                ]
+                loaded = [(path.name, path.read_bytes()) for path in map(_uploaded, files)]
                 reports.append(assistant.add_files(loaded, report_progress))
             if text and text.strip():
                 article = {
@@ -183,8 +201,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 }
                 reports.append(assistant.add_articles([article], report_progress))
             wanted = [u.strip() for u in (urls or "").splitlines() if u.strip()]
-            if wanted:
-                reports.append(assistant.ingest(wanted, report_progress))
+            if wanted:  # web addresses only: the box must not read the server's own files
+                reports.append(assistant.add_urls(wanted, report_progress))
         except AssistantError as e:
             raise gr.Error(str(e)) from e
         if not reports:
@@ -214,7 +232,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         return f"Deleted {escape_markdown(article_id.strip())}.", library(query)
 
     llm = describe(assistant.settings.llm)
-    with gr.Blocks(title="newsdesk") as demo:
+    # Gradio's upload cache: files older than a day are removed, checked every hour.
+    with gr.Blocks(title="newsdesk", delete_cache=(3600, 86400)) as demo:
         gr.Markdown(
             "## newsdesk\nAsk your news articles. Every answer quotes and cites its sources."
         )
@@ -357,7 +376,14 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
 
 def mount_ui(app: Any, assistant: Assistant) -> Any:
     """Mount the UI at / on a FastAPI app (used by `newsdesk serve`)."""
-    return gr.mount_gradio_app(app, build_ui(assistant), path="/", css=CARD_CSS, show_error=True)
+    return gr.mount_gradio_app(
+        app,
+        build_ui(assistant),
+        path="/",
+        css=CARD_CSS,
+        show_error=True,
+        max_file_size=int(assistant.settings.server.max_request_mb * 2**20),
+    )
 
 
 if __name__ == "__main__":

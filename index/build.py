@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Literal
 
 from index.chunking import chunk_text
-from index.errors import IngestError
+from index.errors import IngestError, TooManyArticles
 from index.fetch import is_url, read_url
 from index.fields import content_id, date_timestamp, now_iso
 from index.library import Library
+from index.limits import MAX_ARTICLE_CHARS
 from index.readers import SUPPORTED, Item, read_path
 from index.types import Article, ParsedArticle, Passage, Source
 
@@ -180,6 +181,7 @@ def ingest(
     overlap: int = 1,
     batch_passages: int = 256,
     allow_private_urls: bool = False,
+    max_articles: int | None = None,
 ) -> IngestReport:
     """Add files, folders, globs and URLs to the library.
 
@@ -193,7 +195,7 @@ def ingest(
     if progress:
         progress("inputs_total", len(files))
     items = read_inputs(files, progress, allow_private_urls)
-    add_items(library, items, report, progress, max_tokens, overlap, batch_passages)
+    add_items(library, items, report, progress, max_tokens, overlap, batch_passages, max_articles)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -206,12 +208,33 @@ def add_items(
     max_tokens: int = 200,
     overlap: int = 1,
     batch_passages: int = 256,
+    max_articles: int | None = None,
 ) -> IngestReport:
-    """Store parsed articles (and record failures) under the write lock; see ``ingest``."""
+    """Store parsed articles (and record failures) under the write lock; see ``ingest``.
+
+    Every ingest path ends here, so the article limits are enforced here: an article over
+    ``MAX_ARTICLE_CHARS`` fails (the others are stored), and with ``max_articles`` (one request's
+    worth) more articles than that refuse the whole request before anything is stored.
+    """
+    started = time.perf_counter()
+    if max_articles is not None:
+        items = list(items)
+        found = sum(isinstance(item, ParsedArticle) for item in items)
+        if found > max_articles:
+            raise TooManyArticles(
+                f"{found} articles in one request; the limit is {max_articles}. Send them in "
+                "several requests, or ingest the files with `newsdesk ingest`."
+            )
     with library.write_lock():
         batch = _Batch()
         keys: dict[str, str] = {}  # source key -> article id, for keys seen in this run
         for item in items:
+            if isinstance(item, ParsedArticle) and len(item.text) > MAX_ARTICLE_CHARS:
+                item = IngestError(
+                    item.origin,
+                    f"the article is {len(item.text):,} characters; the limit is "
+                    f"{MAX_ARTICLE_CHARS:,}. Split it into several articles",
+                )
             if isinstance(item, IngestError):
                 report.items.append(
                     ItemResult(item.origin, "failed", reason=item.reason, line=item.line)
@@ -226,6 +249,7 @@ def add_items(
                 batch = _Batch()
         report.passages += _flush(library, batch, progress)
         report.items.extend(batch.results)
+    report.seconds += time.perf_counter() - started
     return report
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from index.limits import MAX_PASSAGE_CHARS
 from index.sentences import split_sentences
 from index.types import Passage, Span
 
@@ -30,6 +31,7 @@ def chunk_text(
     counter: TokenCounter,
     max_tokens: int = 200,
     overlap: int = 1,
+    max_chars: int = MAX_PASSAGE_CHARS,
 ) -> list[Passage]:
     """Pack whole sentences into passages of at most ``max_tokens`` word pieces.
 
@@ -41,10 +43,15 @@ def chunk_text(
     Worked numbers: sentences of 80, 70, 60 and 90 tokens with ``max_tokens=200`` and
     ``overlap=1`` give passages [80+70] (adding 60 would make 210), then [70+60] re-reading the
     70-token sentence, then [60+90].
+
+    A passage also holds at most ``max_chars`` characters: a "word" of thousands of characters
+    is one unknown word piece to the model, and must not make a passage of a million.
     """
     if max_tokens < 8:
         raise ValueError(f"max_tokens must be at least 8, got {max_tokens}")
-    sentences = split_sentences(text)
+    sentences = [
+        piece for span in split_sentences(text) for piece in _cut_chars(text, span, max_chars)
+    ]
     if not sentences:
         return []
     counts = counter.count_tokens([text[s:e] for s, e in sentences])
@@ -68,17 +75,38 @@ def chunk_text(
             text=text[units[first][0] : units[last][1]],
             sentences=tuple(units[first : last + 1]),
         )
-        for n, (first, last) in enumerate(_pack(sizes, max_tokens, overlap))
+        for n, (first, last) in enumerate(_pack(sizes, units, max_tokens, overlap, max_chars))
     ]
 
 
-def _pack(sizes: list[int], max_tokens: int, overlap: int) -> list[tuple[int, int]]:
+def _cut_chars(text: str, span: Span, max_chars: int) -> list[Span]:
+    """Cut a span longer than ``max_chars`` into pieces, at a space where there is one."""
+    start, end = span
+    pieces: list[Span] = []
+    while end - start > max_chars:
+        cut = text.rfind(" ", start + max_chars // 2, start + max_chars)
+        cut = cut if cut > start else start + max_chars
+        pieces.append((start, cut))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    pieces.append((start, end))
+    return [(s, e) for s, e in pieces if s < e]
+
+
+def _pack(
+    sizes: list[int], units: list[Span], max_tokens: int, overlap: int, max_chars: int
+) -> list[tuple[int, int]]:
     """Greedy packing of unit sizes into inclusive index ranges."""
     ranges: list[tuple[int, int]] = []
     first = 0
     while first < len(sizes):
         last, total = first, sizes[first]
-        while last + 1 < len(sizes) and total + sizes[last + 1] <= max_tokens:
+        while (
+            last + 1 < len(sizes)
+            and total + sizes[last + 1] <= max_tokens
+            and units[last + 1][1] - units[first][0] <= max_chars
+        ):
             last += 1
             total += sizes[last]
         ranges.append((first, last))

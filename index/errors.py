@@ -20,6 +20,10 @@ class IngestError(Exception):
         super().__init__(f"{where}: {reason}")
 
 
+class TooManyArticles(Exception):
+    """One request holds more articles than it may add at once."""
+
+
 class StoreError(Exception):
     """The index store cannot be opened, written or queried."""
 

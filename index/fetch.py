@@ -1,9 +1,10 @@
 """Read articles from the web: article pages, PDFs, JSON and RSS/Atom feeds.
 
 By default only public addresses are fetched: a URL (or any redirect it leads to) whose host
-resolves to a private, loopback, link-local or reserved address is refused, so that a shared
-newsdesk server cannot be used to reach hosts inside its network. ``allow_private`` lifts this
-for a trusted, single-user setup.
+resolves to a private, loopback, link-local or reserved address (in any spelling, IPv4 inside
+IPv6 included) is refused, so that a shared newsdesk server cannot be used to reach hosts inside
+its network. The host is resolved once per request and the connection goes to the address that
+was checked (``PinnedTransport``). ``allow_private`` lifts this for a trusted, single-user setup.
 """
 
 from __future__ import annotations
@@ -35,8 +36,14 @@ def is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
 
-def check_address(url: str, allow_private: bool = False) -> None:
-    """Refuse URLs that are not http(s), or whose host is not a public address."""
+def check_address(url: str, allow_private: bool = False) -> str:
+    """The one address to connect to for ``url``, after checking every address its host has.
+
+    The host is resolved once; a URL that is not http(s), or whose host has any address that is
+    not public (``public_address``), is refused. The caller must connect to the returned
+    address, never resolve the name again: a second lookup could give another answer (DNS
+    rebinding). ``allow_private`` accepts private and loopback hosts (a trusted single user).
+    """
     try:
         parsed = urlparse(url)
         parsed.port  # noqa: B018  (raises for a malformed port)
@@ -44,29 +51,84 @@ def check_address(url: str, allow_private: bool = False) -> None:
         raise IngestError(url, f"not a valid URL: {e}") from e
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise IngestError(url, "only http:// and https:// URLs with a host can be fetched")
-    if allow_private:
-        return
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     try:
         infos = socket.getaddrinfo(parsed.hostname, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as e:
         raise IngestError(url, f"cannot resolve {parsed.hostname}: {e}") from e
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-            address = address.ipv4_mapped
-        if not address.is_global or address.is_multicast:
+    addresses = list(dict.fromkeys(str(info[4][0]).split("%")[0] for info in infos))
+    if not addresses:
+        raise IngestError(url, f"cannot resolve {parsed.hostname}: no address")
+    for address in addresses:
+        if not allow_private and not public_address(address):
             raise IngestError(
                 url,
                 f"refusing to fetch {parsed.hostname} ({address}): not a public address. "
                 "Set NEWSDESK_INDEX__ALLOW_PRIVATE_URLS=true to allow private and loopback hosts.",
             )
+    return addresses[0]
+
+
+# IPv6 ranges that carry an IPv4 address in their last 32 bits (RFC 6052 NAT64, RFC 2765
+# IPv4-translated, RFC 4291 IPv4-compatible): the IPv4 address is what is reached.
+_EMBEDDING = tuple(ipaddress.IPv6Network(n) for n in ("64:ff9b::/96", "::ffff:0:0:0/96", "::/96"))
+_NEVER = tuple(ipaddress.IPv6Network(n) for n in ("64:ff9b:1::/48",))  # local-use NAT64
+
+
+def public_address(value: str) -> bool:
+    """Whether an IP address is public, including any IPv4 address embedded in an IPv6 one.
+
+    IPv4-mapped (``::ffff:127.0.0.1``), IPv4-translated (``::ffff:0:127.0.0.1``),
+    IPv4-compatible, NAT64 (``64:ff9b::7f00:1``), 6to4 (``2002:7f00:1::``) and Teredo forms
+    are judged by the IPv4 address they lead to.
+    """
+    address = ipaddress.ip_address(value)
+    inner: list[ipaddress.IPv4Address] = []
+    if isinstance(address, ipaddress.IPv6Address):
+        if any(address in net for net in _NEVER):
+            return False
+        if address.ipv4_mapped:
+            inner.append(address.ipv4_mapped)
+        if address.sixtofour:
+            inner.append(address.sixtofour)
+        if address.teredo:
+            inner.extend(address.teredo)
+        if any(address in net for net in _EMBEDDING) and int(address) > 1:
+            inner.append(ipaddress.IPv4Address(int(address) & 0xFFFFFFFF))
+    return all(
+        a.is_global and not a.is_multicast and not a.is_unspecified for a in [address, *inner]
+    )
+
+
+class PinnedTransport(httpx.HTTPTransport):
+    """An httpx transport that connects to the checked address of each request's host.
+
+    Every request (each redirect is one) goes through ``check_address``; the connection is made
+    to the address it returns, while the Host header and the TLS server name (SNI, certificate
+    check) stay those of the URL's own host name.
+    """
+
+    def __init__(self, allow_private: bool = False) -> None:
+        super().__init__()
+        self.allow_private = allow_private
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Check the host's addresses, then send the request to the checked one."""
+        host = request.url.host
+        address = check_address(str(request.url), self.allow_private)
+        request.url = request.url.copy_with(host=address)  # the Host header keeps the name
+        if request.url.scheme == "https":
+            request.extensions = {**request.extensions, "sni_hostname": host}
+        return super().handle_request(request)
 
 
 def read_url(url: str, timeout: float = 20.0, allow_private: bool = False) -> Iterator[Item]:
     """Every article behind a URL: one for a page, PDF or text; one per entry for a feed."""
     with httpx.Client(
-        follow_redirects=False, timeout=timeout, headers={"User-Agent": USER_AGENT}
+        follow_redirects=False,
+        timeout=timeout,
+        headers={"User-Agent": USER_AGENT},
+        transport=PinnedTransport(allow_private),
     ) as client:
         try:
             final_url, content_type, data = _download(client, url, allow_private)
@@ -104,7 +166,7 @@ def _download(client: httpx.Client, url: str, allow_private: bool) -> tuple[str,
     current = url
     try:
         for _ in range(MAX_REDIRECTS + 1):
-            check_address(current, allow_private)
+            # checked (and pinned) by the transport: each redirect is a new request
             with client.stream("GET", current) as response:
                 if response.is_redirect and "location" in response.headers:
                     current = urljoin(current, response.headers["location"])
@@ -120,6 +182,10 @@ def _download(client: httpx.Client, url: str, allow_private: bool) -> tuple[str,
                     chunks.append(chunk)
                 content_type = response.headers.get("content-type", "").lower()
                 return current, content_type, b"".join(chunks)
+    except IngestError as e:
+        if e.origin == url:
+            raise
+        raise IngestError(url, f"redirected to {e.origin}: {e.reason}") from e
     except (httpx.HTTPError, httpx.InvalidURL, ValueError) as e:
         raise IngestError(url, f"cannot download: {e}") from e
     raise IngestError(url, f"more than {MAX_REDIRECTS} redirects")

@@ -9,11 +9,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from index.errors import IngestError
 from index.fields import clean_text, make_title, outlet_from_url, parse_date
+from index.limits import (
+    MAX_ARTICLE_CHARS,
+    MAX_FRONT_MATTER_CHARS,
+    MAX_FRONT_MATTER_DEPTH,
+    MAX_JSON_DEPTH,
+    json_depth,
+)
 from index.types import ParsedArticle
 
 Item = ParsedArticle | IngestError
@@ -106,16 +114,7 @@ def read_text(raw: str, origin: str, key: str | None = None) -> ParsedArticle:
     body = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     front = re.match(r"^---[ \t]*\n(?:(.*?)\n)?---[ \t]*(?:\n|$)", body, re.S)
     if front:
-        import yaml
-
-        try:
-            loaded = yaml.safe_load(front.group(1) or "") or {}
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            line = mark.line + 2 if mark is not None else None
-            raise IngestError(origin, f"invalid front matter: {e}", line) from e
-        if not isinstance(loaded, dict):
-            raise IngestError(origin, "front matter must be key: value lines", 2)
+        loaded = _front_matter(front.group(1) or "", origin)
         meta = {str(k): v for k, v in loaded.items()}
         body = body[front.end() :]
     text = clean_text(body)
@@ -133,6 +132,67 @@ def read_text(raw: str, origin: str, key: str | None = None) -> ParsedArticle:
         author=_author(meta),
         published_at=parse_date(_first(meta, DATE_FIELDS)),
     )
+
+
+def _front_matter(raw: str, origin: str) -> dict[Any, Any]:
+    """YAML front matter as a mapping: small, shallow, and without anchors or aliases.
+
+    Aliases let a few hundred bytes expand into gigabytes (a "billion laughs"), so they are
+    refused outright rather than expanded and measured.
+    """
+    import yaml
+
+    if len(raw) > MAX_FRONT_MATTER_CHARS:
+        raise IngestError(
+            origin,
+            f"front matter is {len(raw):,} characters; the limit is {MAX_FRONT_MATTER_CHARS:,}. "
+            "Keep only the metadata (title, url, outlet, author, date) in it",
+            2,
+        )
+    try:
+        loaded = yaml.load(raw, Loader=_front_matter_loader())  # a SafeLoader
+    except RecursionError as e:
+        raise IngestError(origin, "front matter is nested too deeply", 2) from e
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else None
+        raise IngestError(origin, f"invalid front matter: {e}", line) from e
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise IngestError(origin, "front matter must be key: value lines", 2)
+    return loaded
+
+
+@cache
+def _front_matter_loader() -> type:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """SafeLoader that refuses anchors and aliases and caps nesting."""
+
+        depth = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise yaml.composer.ComposerError(
+                    None, None, "anchors and aliases (& and *) are not allowed in front matter",
+                    event.start_mark,
+                )  # fmt: skip
+            self.depth += 1
+            try:
+                if self.depth > MAX_FRONT_MATTER_DEPTH:
+                    limit = MAX_FRONT_MATTER_DEPTH
+                    raise yaml.composer.ComposerError(
+                        None, None, f"front matter nests deeper than {limit} levels (the limit)",
+                        event.start_mark,
+                    )  # fmt: skip
+                return super().compose_node(parent, index)
+            finally:
+                self.depth -= 1
+
+    return Loader
 
 
 def read_html(
@@ -183,10 +243,26 @@ def read_pdf(
 
     from pypdf import PdfReader
 
+    extracted = 0
+
+    def count(text: str, *_: Any) -> None:  # called by pypdf for each piece of text it finds
+        nonlocal extracted
+        extracted += len(text)
+        if extracted > MAX_ARTICLE_CHARS:
+            raise _TooMuchText
+
+    pages: list[str] = []
     try:
         reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
+        for page in reader.pages:
+            pages.append(page.extract_text(visitor_text=count) or "")
         info_title = reader.metadata.get("/Title") if reader.metadata else None
+    except _TooMuchText as e:
+        raise IngestError(
+            origin,
+            f"the PDF holds more than {MAX_ARTICLE_CHARS:,} characters of text (the article "
+            f"limit; reading stopped at page {len(pages) + 1}); split it into articles",
+        ) from e
     except Exception as e:  # pypdf raises many types on damaged files; none may stop an ingest
         raise IngestError(origin, f"not a readable PDF: {type(e).__name__}: {e}") from e
     text = clean_text(_reflow("\n\n".join(pages)))
@@ -200,6 +276,10 @@ def read_pdf(
         url=url,
         outlet=outlet_from_url(url),
     )
+
+
+class _TooMuchText(Exception):
+    """Raised inside pypdf's text extraction to stop it at the article limit."""
 
 
 def _pdf_title(value: object) -> str | None:
@@ -227,10 +307,7 @@ def read_jsonl(path: Path) -> Iterator[Item]:
             if not line.strip():
                 continue
             try:
-                value = json.loads(decode(line, origin))
-            except json.JSONDecodeError as e:
-                yield IngestError(origin, f"invalid JSON at column {e.colno}: {e.msg}", number)
-                continue
+                value = _load_json(decode(line, origin), origin)
             except IngestError as e:
                 yield IngestError(origin, e.reason, number)
                 continue
@@ -240,9 +317,9 @@ def read_jsonl(path: Path) -> Iterator[Item]:
 def read_json(raw: str, origin: str) -> Iterator[Item]:
     """A JSON file: one article, a list of articles, or an object with an article list."""
     try:
-        value = json.loads(raw)
-    except json.JSONDecodeError as e:
-        yield IngestError(origin, f"invalid JSON: {e.msg}", e.lineno)
+        value = _load_json(raw, origin)
+    except IngestError as e:
+        yield e
         return
     if isinstance(value, dict):
         for field in ("articles", "items", "data", "results", "documents"):
@@ -258,6 +335,21 @@ def read_json(raw: str, origin: str) -> Iterator[Item]:
                     yield result.model_copy(update={"origin": f"{origin}[{i}]"})
     else:
         yield from _from_json_value(value, origin, None)
+
+
+def _load_json(raw: str, origin: str) -> Any:
+    """One JSON value, refused (IngestError) when invalid or nested past ``MAX_JSON_DEPTH``."""
+    too_deep = f"JSON nested deeper than {MAX_JSON_DEPTH} levels (the limit); flatten the article"
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as e:
+        where = f"line {e.lineno} column {e.colno}" if e.lineno > 1 else f"column {e.colno}"
+        raise IngestError(origin, f"invalid JSON at {where}: {e.msg}", e.lineno) from e
+    except RecursionError as e:  # deeper than Python's recursion limit: json gives up
+        raise IngestError(origin, too_deep) from e
+    if json_depth(value) > MAX_JSON_DEPTH:
+        raise IngestError(origin, too_deep)
+    return value
 
 
 def _from_json_value(value: Any, origin: str, line: int | None) -> Iterator[Item]:

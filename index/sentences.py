@@ -19,10 +19,13 @@ ABBREVIATIONS = frozenset(
 )
 
 # A sentence can end in . ! ? or … (possibly repeated), followed by closing quotes or brackets.
-_END = re.compile(r"[.!?…]+[\"'”’»)\]*_]*(?=\s)")
+# Linear time: a match starts only at the first mark of a run, and possessive quantifiers never
+# give back (so "!" * 64_000 with no space after is one failed attempt, not 64,000).
+_END = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’»)\]*_]*+(?=\s)")
 # What may begin the next sentence: a capital, a digit or an opening quote/bracket/markup.
 _NEXT = re.compile(r"\s+[\"'“‘«(\[*_]*[A-Z0-9À-ÖØ-ÞА-ЯЁІЇЄҐ]")
 _WORD_BEFORE = re.compile(r"([\w.'’-]+)[.!?…]*[\"'”’»)\]*_]*$")
+_TAIL = 64  # characters before a sentence end that are examined for an abbreviation
 _ACRONYM = re.compile(r"^(?:[A-Za-z]\.){2,}[A-Za-z]?$")
 
 
@@ -48,7 +51,12 @@ def _split_line(text: str, start: int, end: int) -> list[Span]:
     begin = start
     for match in _END.finditer(text, start, end):
         stop = match.end()
-        if not _NEXT.match(text, stop, end) or _is_abbreviation(text[begin : match.end()]):
+        if not _NEXT.match(text, stop, end):
+            continue
+        # Only the last word matters, so only a bounded tail is examined: "Mr. " * 16,000 is
+        # linear, not quadratic. A word longer than the tail is no abbreviation.
+        tail = max(begin, stop - _TAIL)
+        if _is_abbreviation(text[tail:stop], truncated=tail > begin):
             continue
         spans.append((begin, stop))
         begin = stop
@@ -56,11 +64,12 @@ def _split_line(text: str, start: int, end: int) -> list[Span]:
     return [trimmed for s, e in spans if (trimmed := _trim(text, s, e))]
 
 
-def _is_abbreviation(sentence: str) -> bool:
+def _is_abbreviation(sentence: str, truncated: bool = False) -> bool:
+    """Whether the end of ``sentence`` (or of its tail, when ``truncated``) is an abbreviation."""
     if not sentence.rstrip("\"'”’»)]*_").endswith("."):
         return False
     found = _WORD_BEFORE.search(sentence)
-    if not found:
+    if not found or (truncated and found.start() == 0):
         return False
     word = found.group(1).rstrip(".")
     if "." in word and _ACRONYM.match(found.group(1).rstrip("\"'”’»)]*_")):
