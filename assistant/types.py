@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from assistant.attribution import Attribution
 from index.types import Hit
@@ -16,7 +23,9 @@ class Filters(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    outlets: tuple[str, ...] = Field((), description="Only these outlets (e.g. apnews.com).")
+    outlets: tuple[Annotated[str, StringConstraints(max_length=300)], ...] = Field(
+        (), max_length=100, description="Only these outlets (e.g. apnews.com); at most 100."
+    )
     since: date | None = Field(None, description="Published on or after this date.")
     until: date | None = Field(None, description="Published on or before this date.")
 

@@ -96,6 +96,7 @@ class Site:
     base: str
     routes: dict[str, tuple[int, dict[str, str], bytes]] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
+    hosts: list[str] = field(default_factory=list)
 
     def url(self, path: str) -> str:
         return self.base + path
@@ -111,6 +112,7 @@ def make_handler(site: Site) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             site.requests.append(self.path)
+            site.hosts.append(self.headers.get("Host", ""))
             status, headers, body = site.routes.get(
                 self.path, (404, {"Content-Type": "text/plain"}, b"not found")
             )
