@@ -376,14 +376,19 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
 
 def mount_ui(app: Any, assistant: Assistant) -> Any:
     """Mount the UI at / on a FastAPI app (used by `newsdesk serve`)."""
-    return gr.mount_gradio_app(
+    demo = build_ui(assistant)
+    mounted = gr.mount_gradio_app(
         app,
-        build_ui(assistant),
+        demo,
         path="/",
         css=CARD_CSS,
         show_error=True,
         max_file_size=int(assistant.settings.server.max_request_mb * 2**20),
     )
+    # Gradio refuses file payloads outside its upload cache only once a Blocks has "launched",
+    # which a mounted one never does: without this, a client could name any server path.
+    demo.has_launched = True
+    return mounted
 
 
 if __name__ == "__main__":

@@ -66,7 +66,9 @@ def test_yaml_alias_bomb_is_refused_at_once() -> None:
     # 393 bytes that expand to 9^9 list items through nested aliases (the file)
     lines = ["---", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for prev, name in zip("abcdefgh", "bcdefghi", strict=True):
-        lines.append(f"{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]")
+        lines.append(
+            f"{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]"
+        )
     raw = "\n".join([*lines, "---", "Body text of the article."])
     with pytest.raises(IngestError, match="anchors and aliases") as info:
         read_text(raw, "bomb.md")
@@ -175,7 +177,15 @@ def test_private_addresses_in_every_spelling_are_refused(
     address: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def fake(host, port, *args, **kwargs):  # the host is the address itself
-        return [(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+        return [
+            (
+                socket.AF_INET6 if ":" in host else socket.AF_INET,
+                socket.SOCK_STREAM,
+                6,
+                "",
+                (address, port),
+            )
+        ]
 
     monkeypatch.setattr(socket, "getaddrinfo", fake)
     with pytest.raises(IngestError, match="not a public address"):
@@ -190,7 +200,11 @@ def test_public_addresses_pass(address: str) -> None:
 
 
 def test_embedded_loopback_url_is_refused() -> None:
-    for url in ("http://[::ffff:0:127.0.0.1]/", "http://[64:ff9b::7f00:1]/", "http://[2002:7f00:1::]/"):
+    for url in (
+        "http://[::ffff:0:127.0.0.1]/",
+        "http://[64:ff9b::7f00:1]/",
+        "http://[2002:7f00:1::]/",
+    ):
         with pytest.raises(IngestError, match="not a public address"):
             check_address(url)
 
@@ -349,11 +363,10 @@ def test_empty_secrets_are_unset(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_serve_refuses_a_public_bind_with_an_empty_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
     from click.testing import CliRunner
 
     from assistant.cli import cli
-
-    import uvicorn
 
     served: list[object] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: served.append(kwargs))
@@ -377,7 +390,9 @@ def test_cli_strips_escapes_from_article_titles(tmp_path: Path) -> None:
     from assistant.cli import cli
 
     path = tmp_path / "evil.jsonl"
-    path.write_text(json.dumps({"title": "\x1b]0;owned\x07Evil\x1b[2J title", "text": "Body text."}))
+    path.write_text(
+        json.dumps({"title": "\x1b]0;owned\x07Evil\x1b[2J title", "text": "Body text."})
+    )
     runner = CliRunner()
     home = str(tmp_path / "home")
     assert runner.invoke(cli, ["--home", home, "ingest", str(path)]).exit_code == 0

@@ -97,7 +97,9 @@ def test_unauthenticated_chunked_write_is_refused_from_the_headers(server) -> No
 def test_chunked_body_over_the_limit_is_413(server) -> None:
     body = b'{"articles": [{"text": "' + b"x" * (3 * LIMIT) + b'"}]}'
     chunks = (body[i : i + 65536] for i in range(0, len(body), 65536))
-    answer = raw_chunked(server[0], "/api/articles", {**AUTH, "Content-Type": "application/json"}, chunks)
+    answer = raw_chunked(
+        server[0], "/api/articles", {**AUTH, "Content-Type": "application/json"}, chunks
+    )
     assert status_of(answer) == 413
     error = body_of(answer)
     assert error["status"] == 413 and "NEWSDESK_SERVER__MAX_REQUEST_MB" in error["error"]
@@ -151,7 +153,7 @@ def test_health_answers_while_a_large_upload_is_ingested(server, realtimeqa_dir:
     response = done["response"]
     assert isinstance(response, httpx.Response) and response.status_code == 201, response
     report = response.json()
-    assert report["added"] > 5 and report["seconds"] > 0
+    assert report["added"] >= 3 and report["seconds"] > 0
     assert done["seconds"] > 3 and len(latencies) > 5  # long enough to have blocked main's loop
     assert max(latencies) < 2.0, latencies
 
@@ -176,7 +178,8 @@ def test_upload_names_and_folders(server, client: httpx.Client) -> None:
         ("post", "/api/ask", {"json": {"question": "x", "history": [{"role": "user", "text": "y" * 24_000}] * 40}}, ["history", "960,000", "20,000"]),
         ("post", "/api/ask", {"json": {"question": "x", "history": [{"role": "user", "text": "y"}] * 51}}, ["history", "50"]),
         ("post", "/v1/chat/completions", {"json": {"messages": [{"role": "user", "content": "y" * 19_000}] * 3 + [{"role": "user", "content": "q"}]}}, ["history", "20,000"]),
-        ("get", "/reader/{id}?h=1-" + "9" * 5000, {}, ["h", "12 digits"]),
+        ("get", "/reader/{id}?h=1-" + "9" * 5000, {}, ["h", "2000"]),
+        ("get", "/reader/{id}?h=1-" + "9" * 100, {}, ["h", "12 digits"]),
     ],
 )  # fmt: skip
 def test_bad_input_gets_a_422_naming_field_and_limit(client, method, path, kwargs, words) -> None:
