@@ -160,3 +160,84 @@ def test_jsonl_reader_on_garbage_lines(tmp_path: Path) -> None:
     items = list(read_jsonl(path))
     assert isinstance(items[0], ParsedArticle)
     assert all(isinstance(i, IngestError) for i in items[1:]) and len(items) == 5
+
+
+# --- hostile shapes: nesting, sizes, encodings, control characters (issue 11) ---------------
+
+CONTROL = st.characters(min_codepoint=0, max_codepoint=0x9F).filter(lambda c: not c.isalnum())
+HOSTILE_TEXT = st.lists(st.one_of(PIECES, st.text(CONTROL, max_size=4), st.text(max_size=8)),
+                        max_size=40).map("".join)  # fmt: skip
+
+
+def nested(depth: int, kind: str) -> str:
+    opener, closer = ("[", "]") if kind == "list" else ('{"a":', "}")
+    return opener * depth + '{"text": "deep"}' + closer * depth
+
+
+@FUZZ
+@given(st.integers(min_value=0, max_value=5000), st.sampled_from(["list", "object"]))
+def test_json_nesting_never_raises_and_deep_values_fail_alone(depth: int, kind: str) -> None:
+
+    items = list(read_json(nested(depth, kind), "x.json"))
+    assert all(isinstance(i, ParsedArticle | IngestError) for i in items)
+    if depth > 64:
+        assert all(isinstance(i, IngestError) and "deeper than 64" in i.reason for i in items)
+
+
+@FUZZ
+@given(st.lists(st.integers(min_value=0, max_value=3000), min_size=1, max_size=6))
+def test_jsonl_keeps_every_good_line_whatever_the_bad_ones(depths: list[int]) -> None:
+    import tempfile
+
+    from index.readers import read_jsonl
+
+    good = json.dumps({"text": "A good line."})
+    lines = [good if d % 2 else nested(d, "list") for d in depths]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "x.jsonl"
+        path.write_text("\n".join(lines))
+        items = list(read_jsonl(path))
+    assert len(items) == len(lines)
+    for d, item in zip(depths, items, strict=True):
+        if d % 2 == 1 or d == 0:
+            assert isinstance(item, ParsedArticle)
+        else:
+            assert isinstance(item, IngestError)
+            assert ("deeper than 64" in item.reason) == (d > 64)
+
+
+@FUZZ
+@given(
+    HOSTILE_TEXT, st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252", "latin-1", "koi8-r"])
+)
+def test_text_reader_in_any_encoding_keeps_no_control_characters(text: str, encoding: str) -> None:
+    data = text.encode(encoding, errors="ignore")
+    try:
+        decoded = decode(data, "x.txt")
+    except IngestError:
+        return
+    for item in only_ours(read_text, decoded, "x.txt"):
+        assert not any(ord(c) < 32 and c != "\n" for c in item.text)
+
+
+YAML_VALUES = st.recursive(
+    st.one_of(st.text(max_size=10), st.integers(), st.booleans(), st.none()),
+    lambda children: st.one_of(st.lists(children, max_size=3),
+                               st.dictionaries(st.text("abc", min_size=1, max_size=3), children, max_size=3)),
+    max_leaves=30,
+)  # fmt: skip
+
+
+@FUZZ
+@given(YAML_VALUES, st.sampled_from(["", "&x ", "*x", "<<: *x\n", "!!python/object:os.system "]),
+       st.integers(min_value=0, max_value=40))  # fmt: skip
+def test_front_matter_any_shape_anchors_or_depth_raises_only_ours(
+    value, trick: str, depth: int
+) -> None:
+    import yaml
+
+    body = "[" * depth + "]" * depth if depth else yaml.safe_dump({"title": value})
+    raw = f"---\ntitle: {trick}{body}\n---\nThe body of the article."
+    result = only_ours(read_text, raw, "x.md")
+    if trick and result:  # anchors, aliases and python tags never get through
+        raise AssertionError(f"accepted {trick!r}")
