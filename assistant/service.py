@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from assistant.corroborate import corroborate
 from assistant.errors import AssistantError, BadRequest, Busy, NotFound, NotIndexed, TooLarge
+from assistant.history import check_history
 from assistant.llm import build_chat_model, describe
 from assistant.respond import Request, respond, understand
 from assistant.retrieve import retrieve
@@ -30,8 +31,6 @@ from index.readers import read_object
 from index.types import Article, Hit
 
 MAX_QUESTION_CHARS = 2000
-MAX_HISTORY_TURNS = 50
-MAX_HISTORY_CHARS = 20_000
 MAX_URLS_PER_REQUEST = 100
 __all__ = ["MAX_ARTICLES_PER_REQUEST", "MAX_ARTICLE_CHARS", "Assistant", "Stats"]
 
@@ -269,7 +268,7 @@ class Assistant:
             question=self._check_question(question),
             filters=self._filters(filters),
             choices=tuple(self._check_choices(choices)),
-            history=tuple(self._check_history(history)),
+            history=tuple(check_history(history)),
             engine=self._check_engine(engine),
             abstain=abstain,
         )
@@ -385,42 +384,6 @@ class Assistant:
         if len(choices) < 2 or any(not isinstance(c, str) or not c.strip() for c in choices):
             raise BadRequest("choices must hold at least two non-empty strings.")
         return [c.strip() for c in choices]
-
-    @staticmethod
-    def _check_history(history: Sequence[Turn | dict[str, str]] | None) -> list[Turn]:
-        history = list(history or [])
-        if len(history) > MAX_HISTORY_TURNS:
-            raise BadRequest(
-                f"history has {len(history)} turns; the limit is {MAX_HISTORY_TURNS}.",
-                "Send only the most recent turns.",
-                status=422,
-            )
-        try:
-            turns = [t if isinstance(t, Turn) else Turn.model_validate(t) for t in history]
-        except ValidationError as e:
-            raise BadRequest(
-                "Invalid history: each turn needs role (user or assistant) and text.", status=422
-            ) from e
-        total = sum(len(t.text) for t in turns)
-        if total > MAX_HISTORY_CHARS:
-            raise BadRequest(
-                f"history holds {total:,} characters; the limit is {MAX_HISTORY_CHARS:,}.",
-                "Send only the most recent turns.",
-                status=422,
-            )
-        return turns
-
-    @staticmethod
-    def recent_history(turns: Sequence[Turn]) -> list[Turn]:
-        """The most recent turns that fit the history limits (for a long conversation)."""
-        kept: list[Turn] = []
-        total = 0
-        for turn in reversed(turns[-MAX_HISTORY_TURNS:]):
-            total += len(turn.text)
-            if total > MAX_HISTORY_CHARS:
-                break
-            kept.insert(0, turn)
-        return kept
 
     @staticmethod
     def _check_question(question: str) -> str:

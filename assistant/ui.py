@@ -18,6 +18,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr
 
 from assistant.errors import AssistantError
+from assistant.history import recent_history
 from assistant.llm import describe
 from assistant.render import (
     CARD_CSS,
@@ -131,7 +132,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         yield chat, turns, gr.update(), ""
         draft = ""
         try:
-            history = assistant.recent_history([Turn.model_validate(t) for t in turns])
+            history = recent_history([Turn.model_validate(t) for t in turns])
             items = assistant.stream(
                 message, filters, history=history, engine=engine, research=research
             )

@@ -323,15 +323,15 @@ def test_stale_upload_folders_are_removed(tmp_path: Path) -> None:
 
 def test_history_is_counted_against_limits() -> None:
     from assistant.errors import BadRequest
-    from assistant.service import Assistant
+    from assistant.history import check_history, recent_history
     from assistant.types import Turn
 
     with pytest.raises(BadRequest, match="history holds 1,280,000 characters; the limit is 20,000"):
-        Assistant._check_history([{"role": "user", "text": "x" * 25_600}] * 50)
+        check_history([{"role": "user", "text": "x" * 25_600}] * 50)
     with pytest.raises(BadRequest, match="history has 51 turns; the limit is 50"):
-        Assistant._check_history([{"role": "user", "text": "x"}] * 51)
+        check_history([{"role": "user", "text": "x"}] * 51)
     turns = [Turn(role="user", text="y" * 3000)] * 60
-    assert len(Assistant.recent_history(turns)) == 6
+    assert len(recent_history(turns)) == 6
 
 
 def test_outlet_filter_list_is_limited() -> None:
