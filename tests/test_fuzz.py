@@ -203,7 +203,7 @@ def test_jsonl_keeps_every_good_line_whatever_the_bad_ones(depths: list[int]) ->
             assert isinstance(item, ParsedArticle)
         else:
             assert isinstance(item, IngestError)
-            assert ("deeper than 64" in item.reason) == (d > 64)
+            assert ("deeper than 64" in item.reason) == (d + 1 > 64)  # + the article object
 
 
 @FUZZ
