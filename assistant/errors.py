@@ -59,3 +59,8 @@ class ModelUnavailable(AssistantError):
     """The embedding or chat model cannot be loaded or reached."""
 
     status = 503
+
+
+def error_body(message: str, status: int) -> dict[str, object]:
+    """The one JSON error shape of the API (the /v1 routes use OpenAI's instead)."""
+    return {"ok": False, "error": message, "status": status}
