@@ -11,8 +11,7 @@ carries JSON.
   response with its HTTP status instead.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: FastAPI must see the route's dependency, a local.
 import logging
 from collections.abc import Iterator
 from typing import Annotated
