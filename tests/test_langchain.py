@@ -106,6 +106,10 @@ def test_documents_carry_article_fields_and_offsets(home: Path, seeded_server: s
     assert [d.metadata for d in remote] == [d.metadata for d in local]
 
 
+async def both(retriever: NewsdeskRetriever) -> list[list[Document]]:
+    return await asyncio.gather(retriever.ainvoke(QUERY), retriever.ainvoke("Kleban-Byka"))
+
+
 @pytest.mark.server
 def test_filters_and_async(home: Path, seeded_server: str) -> None:
     for source in ({"home": home}, {"url": seeded_server}):
@@ -115,10 +119,7 @@ def test_filters_and_async(home: Path, seeded_server: str) -> None:
         assert retriever.invoke(QUERY, filters={"since": "2024-01-01"}) == []
         assert len(retriever.invoke(QUERY, filters={})) == 2
 
-        async def both() -> list[list[Document]]:
-            return await asyncio.gather(retriever.ainvoke(QUERY), retriever.ainvoke("Kleban-Byka"))
-
-        first, second = asyncio.run(both())
+        first, second = asyncio.run(both(retriever))
         assert [d.id for d in first] == [d.id for d in retriever.invoke(QUERY)]
         assert "Kleban-Byka" in second[0].page_content
 
