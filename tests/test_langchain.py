@@ -18,6 +18,7 @@ from langchain_tests.unit_tests import ToolsUnitTests
 from assistant import Answer, Assistant, AssistantError, NewsdeskChain, NewsdeskRetriever
 from assistant.errors import BadRequest, NotIndexed
 from tests.conftest import free_port, seeded_home, serve, stop
+from tests.test_llm import llm_url  # noqa: F401  (fixture: the real llama-cpp server)
 
 pytestmark = [pytest.mark.slow]
 
@@ -254,3 +255,28 @@ def test_answer_tool_gives_the_answer_as_artifact(home: Path) -> None:
     )
     assert "The New York Times" in message.content and "[1]" in message.content
     assert isinstance(message.artifact, Answer) and message.artifact.citations
+
+
+@pytest.mark.llm
+@pytest.mark.server
+def test_chain_with_a_langchain_chat_model(home: Path, llm_url: str) -> None:  # noqa: F811
+    """The llm engine through any LangChain chat model: here ChatOpenAI on the real llama server."""
+    from langchain_openai import ChatOpenAI
+
+    llm = ChatOpenAI(
+        base_url=llm_url, api_key="unused", model="qwen-test", temperature=0,
+        max_completion_tokens=120,
+    )  # fmt: skip
+    chain = NewsdeskChain(home=home, llm=llm)
+    parts = list(chain.stream("Who analysed the satellite imagery?"))
+    deltas, answer = parts[:-1], parts[-1]
+    assert len(deltas) >= 2 and all(isinstance(d, str) for d in deltas)  # the model's tokens
+    assert isinstance(answer, Answer) and answer.engine == "llm"
+    assert answer.model == "openai-chat:qwen-test" and answer.claims and not answer.abstained
+    text = Assistant(home=home).article(answer.hits[0].article_id).text
+    for cite in answer.citations:
+        assert text[cite.start : cite.end] == cite.quote
+    extractive = NewsdeskChain(home=home, llm=llm, engine="extractive").invoke(
+        "Who analysed the satellite imagery?"
+    )
+    assert extractive.engine == "extractive" and extractive.model is None
