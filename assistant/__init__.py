@@ -1,6 +1,8 @@
 """newsdesk: chat with news articles; every answer cites the passages it rests on."""
 
+from assistant.chain import NewsdeskChain
 from assistant.errors import AssistantError
+from assistant.retriever import NewsdeskRetriever
 from assistant.service import Assistant, Stats
 from assistant.settings import Settings, get_settings
 from assistant.types import Answer, Citation, Filters, Source
@@ -11,6 +13,8 @@ __all__ = [
     "AssistantError",
     "Citation",
     "Filters",
+    "NewsdeskChain",
+    "NewsdeskRetriever",
     "Settings",
     "Source",
     "Stats",

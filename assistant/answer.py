@@ -200,14 +200,19 @@ def decline(
     choices: Sequence[str] = (),
 ) -> Answer:
     """A refusal that offers the closest passages as leads."""
-    leads = "\n".join(
+    text = render("abstain", leads=leads(hits))
+    return finish(question, text, DECLINE, hits, filters, best, [], choices, None)
+
+
+def leads(hits: list[Hit], n: int = 3) -> str:
+    """The closest passages as a list to read instead of an answer, one line each."""
+    lines = "\n".join(
         f"- “{_snippet(h.text)}” — {h.title} ({h.outlet or 'unknown outlet'}"
         + (f", {h.published_at}" if h.published_at else "")
         + ")"
-        for h in hits[:3]
+        for h in hits[:n]
     )
-    text = render("abstain", leads=leads or "- (no articles are indexed)")
-    return finish(question, text, DECLINE, hits, filters, best, [], choices, None)
+    return lines or "- (no articles are indexed)"
 
 
 def _answer(

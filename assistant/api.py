@@ -7,17 +7,16 @@ that token is set; reads are open to whoever can reach the server (loopback by d
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import FastAPI, File, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant import openai_compat
-from assistant.errors import AssistantError
+from assistant.api_events import events_router
+from assistant.api_v1 import v1_router
+from assistant.errors import AssistantError, error_body
 from assistant.limits import RequestLimits
 from assistant.pages import api_reference, parse_spans, reader
 from assistant.schemas import (
@@ -25,7 +24,6 @@ from assistant.schemas import (
     AddUrls,
     ArticleSummary,
     AskRequest,
-    ChatRequest,
     CorroborateRequest,
     SearchRequest,
     SearchResponse,
@@ -35,16 +33,6 @@ from assistant.service import Assistant, Stats
 from assistant.timeline import Timeline
 from assistant.types import Answer, Corroboration
 from index.types import Article
-
-
-def error_body(message: str, status: int) -> dict[str, Any]:
-    """The one JSON error shape."""
-    return {"ok": False, "error": message, "status": status}
-
-
-def sse(event: str, data: Any) -> str:
-    """One server-sent event."""
-    return f"event: {event}\ndata: {json.dumps(data, ensure_ascii=False, default=str)}\n\n"
 
 
 def create_app(assistant: Assistant) -> FastAPI:
@@ -125,34 +113,6 @@ def create_app(assistant: Assistant) -> FastAPI:
             research=request.research,
         )  # fmt: skip
 
-    @app.post("/api/ask/stream")
-    def ask_stream(request: AskRequest) -> StreamingResponse:
-        """The same answer as server-sent events.
-
-        Events: ``token`` (text as it is written, ``{"text"}``), then ``citations``
-        (``{"citations", "sources"}``), then ``answer`` (the full Answer); ``error`` (the error
-        shape) if it fails midway.
-        """
-        stream = assistant.stream(
-            request.question, request.filters, request.choices, request.history, request.engine,
-            research=request.research,
-        )  # fmt: skip
-        first = next(stream)  # validation and "nothing indexed" fail here, as a plain JSON error
-
-        def events() -> Iterator[str]:
-            try:
-                for item in _chain(first, stream):
-                    if isinstance(item, Answer):
-                        cited = {"citations": item.citations, "sources": item.sources}
-                        yield sse("citations", json.loads(json.dumps(cited, default=_dump)))
-                        yield sse("answer", item.model_dump(mode="json"))
-                    else:
-                        yield sse("token", {"text": item})
-            except AssistantError as e:
-                yield sse("error", error_body(str(e), e.status))
-
-        return StreamingResponse(events(), media_type="text/event-stream")
-
     @app.post("/api/corroborate")
     def corroborate(request: CorroborateRequest) -> Corroboration:
         """Who else reports a claim (independent outlets; copies set aside) and who conflicts."""
@@ -221,28 +181,8 @@ def create_app(assistant: Assistant) -> FastAPI:
     def docs() -> HTMLResponse:
         return HTMLResponse(api_reference(app.openapi()))
 
-    @app.get("/v1/models")
-    def models() -> dict[str, Any]:
-        """OpenAI-compatible: the engines, as models."""
-        return openai_compat.models(assistant)
-
-    @app.post("/v1/chat/completions", response_model=None)
-    def chat(request: ChatRequest) -> dict[str, Any] | StreamingResponse:
-        """OpenAI-compatible chat completions over the articles.
-
-        The last user message is the question, earlier messages the conversation. The reply
-        carries [n] markers; ``citations`` holds them as data. ``stream: true`` works too.
-        """
-        question, history, engine = openai_compat.unpack(request, assistant)
-        if not request.stream:
-            answer = assistant.ask(question, history=history, engine=engine)
-            return openai_compat.completion(answer, request.model)
-        stream = assistant.stream(question, history=history, engine=engine)
-        first = next(stream)
-        return StreamingResponse(
-            openai_compat.chunks(_chain(first, stream), request.model),
-            media_type="text/event-stream",
-        )
+    app.include_router(events_router(assistant))
+    app.include_router(v1_router(assistant))
 
     @app.api_route(
         "/api/{path:path}",
@@ -256,12 +196,3 @@ def create_app(assistant: Assistant) -> FastAPI:
         )
 
     return app
-
-
-def _chain(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
-    yield first
-    yield from rest
-
-
-def _dump(value: Any) -> Any:
-    return value.model_dump(mode="json") if hasattr(value, "model_dump") else str(value)

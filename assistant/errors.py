@@ -37,6 +37,12 @@ class TooLarge(AssistantError):
     status = 413
 
 
+class Unauthorized(AssistantError):
+    """A write needs the API token, and it was missing or wrong."""
+
+    status = 401
+
+
 class NotIndexed(AssistantError):
     """Nothing is indexed yet, so there is nothing to search."""
 
@@ -53,3 +59,8 @@ class ModelUnavailable(AssistantError):
     """The embedding or chat model cannot be loaded or reached."""
 
     status = 503
+
+
+def error_body(message: str, status: int) -> dict[str, object]:
+    """The one JSON error shape of the API (the /v1 routes use OpenAI's instead)."""
+    return {"ok": False, "error": message, "status": status}

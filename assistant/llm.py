@@ -15,6 +15,13 @@ def describe(settings: LLMSettings) -> str | None:
     return f"{settings.provider}:{settings.model} @ {settings.base_url or 'default URL'}"
 
 
+def model_name(model: BaseChatModel) -> str:
+    """``kind:model`` for a chat model given directly (not built from settings)."""
+    name = getattr(model, "model_name", None) or getattr(model, "model", None)
+    kind = getattr(model, "_llm_type", type(model).__name__)
+    return f"{kind}:{name}" if isinstance(name, str) else str(kind)
+
+
 def build_chat_model(settings: LLMSettings) -> BaseChatModel:
     """A LangChain chat model for the configured provider.
 

@@ -17,7 +17,7 @@ from assistant.constraints import read_constraints
 from assistant.evidence import Query, candidates, terms
 from assistant.followup import rewrite
 from assistant.generate import build_messages, parse_reply, stream_reply, withhold_instructions
-from assistant.llm import describe
+from assistant.llm import describe, model_name
 from assistant.retrieve import retrieve
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Turn
@@ -140,7 +140,7 @@ def _llm_answer(
     question = query.text
     ranked = candidates(query, context, embedder)
     confidence = round(evidence_confidence(query, hits, ranked), 4)
-    name = describe(settings.llm)
+    name = describe(settings.llm) if settings.llm.provider != "none" else model_name(model)
     if not ranked or (request.abstain and confidence < opts.min_relevance):
         # Nothing retrieved is relevant enough: decline without asking the model to guess.
         answer = decline(question, hits, request.filters, confidence, request.choices)

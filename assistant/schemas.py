@@ -111,6 +111,14 @@ class ChatMessage(BaseModel):
     content: str | list[dict[str, object]] | None = None
 
 
+class StreamOptions(BaseModel):
+    """OpenAI's ``stream_options``."""
+
+    model_config = ConfigDict(extra="allow")
+
+    include_usage: bool = Field(False, description="End the stream with a chunk carrying usage.")
+
+
 class ChatRequest(BaseModel):
     """An OpenAI chat completion request (other OpenAI fields are accepted and ignored)."""
 
@@ -119,3 +127,4 @@ class ChatRequest(BaseModel):
     model: str = "newsdesk"
     messages: list[ChatMessage] = Field(min_length=1, max_length=100)
     stream: bool = False
+    stream_options: StreamOptions | None = None

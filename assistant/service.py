@@ -70,6 +70,8 @@ class Assistant:
     Args:
         home: where the index lives; defaults to ``NEWSDESK_HOME`` or the per-user data dir.
         settings: a ``Settings`` object or a dict of overrides; the environment fills the rest.
+        model: a LangChain chat model for the llm engine, used instead of the configured one
+            (``NEWSDESK_LLM__*``).
 
     Example:
         >>> from assistant import Assistant
@@ -79,11 +81,15 @@ class Assistant:
     """
 
     def __init__(
-        self, home: str | Path | None = None, settings: Settings | dict[str, Any] | None = None
+        self,
+        home: str | Path | None = None,
+        settings: Settings | dict[str, Any] | None = None,
+        model: BaseChatModel | None = None,
     ) -> None:
         self.settings = get_settings(settings)
         if home is not None:
             self.settings = self.settings.model_copy(update={"home": Path(home).expanduser()})
+        self.model = model
 
     @cached_property
     def embedder(self) -> SentenceEmbedder:
@@ -218,8 +224,8 @@ class Assistant:
 
     @cached_property
     def chat_model(self) -> BaseChatModel:
-        """The configured chat model (raises ModelUnavailable when there is none)."""
-        return build_chat_model(self.settings.llm)
+        """The chat model given, else the configured one (ModelUnavailable when there is none)."""
+        return self.model or build_chat_model(self.settings.llm)
 
     def ask(
         self,

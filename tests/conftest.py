@@ -232,3 +232,12 @@ def serve(home: Path, log: Path, **env: str) -> tuple[str, subprocess.Popen]:
     url = f"http://127.0.0.1:{port}"
     wait_until_up(f"{url}/api/health", proc, log=log)
     return url, proc
+
+
+@pytest.fixture(scope="session")
+def seeded_server(tmp_path_factory, embedder, seed_dir: Path) -> Iterator[str]:
+    """A `newsdesk serve` on 127.0.0.1 holding the seed article, shared by the session."""
+    home = seeded_home(tmp_path_factory, embedder, seed_dir, "served-home")
+    url, proc = serve(home, home / "server.log")
+    yield url
+    stop(proc)

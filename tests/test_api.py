@@ -85,9 +85,11 @@ def test_ask_stream_sends_typed_events(client: httpx.Client) -> None:
         for block in raw.strip().split("\n\n")
     ]
     kinds = [k for k, _ in events]
-    assert kinds[0] == "token" and kinds[-2:] == ["citations", "answer"]
-    assert events[-1][1]["citations"] and "humanitarian crisis" in events[-1][1]["text"]
-    assert events[-2][1]["sources"][0]["n"] == 1
+    answer = events[-1][1]
+    cited = len(answer["citations"])
+    assert kinds == ["token", *["citation"] * cited, "answer"] and cited >= 1
+    assert "humanitarian crisis" in answer["text"]
+    assert [e[1] for e in events[1:-1]] == answer["citations"] and events[1][1]["n"] == 1
 
 
 def test_article_routes_and_token(client: httpx.Client) -> None:
@@ -150,8 +152,6 @@ def test_urls_route_refuses_internal_hosts(client: httpx.Client, server: str) ->
         ("post", "/api/articles", {"content": b"x" * (2 * 1024 * 1024), "headers": {**AUTH, "content-type": "application/json"}}, 413, ["MiB"]),
         ("get", "/api/articles/missing", {}, 404, ["missing"]),
         ("get", "/api/nowhere", {}, 404, ["/api/nowhere"]),
-        ("post", "/v1/chat/completions", {"json": {"model": "gpt-9", "messages": [{"role": "user", "content": "hi"}]}}, 400, ["gpt-9"]),
-        ("post", "/v1/chat/completions", {"json": {"model": "newsdesk", "messages": [{"role": "assistant", "content": "hi"}]}}, 400, ["user"]),
     ],
 )  # fmt: skip
 def test_one_error_shape(client: httpx.Client, method, path, kwargs, status, words) -> None:
@@ -161,35 +161,6 @@ def test_one_error_shape(client: httpx.Client, method, path, kwargs, status, wor
 def test_too_many_articles_is_413(client: httpx.Client) -> None:
     many = {"articles": [{"text": f"Short article number {i}."} for i in range(1001)]}
     assert_error(client.post("/api/articles", json=many, headers=AUTH), 413, "1000")
-
-
-def test_openai_client_against_v1(server: str) -> None:
-    from openai import OpenAI
-
-    oa = OpenAI(base_url=f"{server}/v1", api_key="unused")
-    assert {m.id for m in oa.models.list()} == {"newsdesk", "newsdesk-extractive"}
-    reply = oa.chat.completions.create(
-        model="newsdesk",
-        messages=[{"role": "system", "content": "ignored"},
-                  {"role": "user", "content": "Who analysed the satellite imagery?"}],
-    )  # fmt: skip
-    text = reply.choices[0].message.content
-    assert "The New York Times" in text and "[1]" in text and "Sources:" in text
-    citations = reply.model_extra["citations"]
-    assert citations[0]["n"] == 1 and "satellite imagery" in citations[0]["quote"]
-
-    stream = oa.chat.completions.create(
-        model="newsdesk-extractive", stream=True,
-        messages=[{"role": "user", "content": "What did the UN official say?"}],
-    )  # fmt: skip
-    parts, final = [], None
-    for chunk in stream:
-        parts.append(chunk.choices[0].delta.content or "")
-        if chunk.choices[0].finish_reason == "stop":
-            final = chunk
-    streamed = "".join(parts)
-    assert "humanitarian crisis" in streamed and "Sources:" in streamed
-    assert final is not None and final.model_extra["citations"]
 
 
 def test_docs_and_openapi_work_offline(client: httpx.Client) -> None:

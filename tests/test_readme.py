@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, seeded_home
+from tests.test_llm import llm_url  # noqa: F401  (fixture)
 from tests.test_serve import server  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.slow
@@ -69,7 +70,43 @@ def test_readme_api_examples_run(server: str, tmp_path: Path) -> None:  # noqa: 
         assert '"ok":false' not in done.stdout.replace(" ", ""), (command, done.stdout)
         ran += 1
     assert ran >= 8
-    for block in python_blocks()[1:]:
-        out = {}
+    served = [b for b in python_blocks() if "7860" in b]  # the openai and gradio_client blocks
+    assert len(served) == 2
+    runs = []
+    for block in served:
+        out: dict = {}
         exec(compile(block.replace("7860", port), "README.md", "exec"), out)
-    assert "The New York Times" in str(out["chat"][-1]["content"])
+        runs.append(out)
+    openai_run, gradio_run = runs
+    assert "The New York Times" in openai_run["reply"].choices[0].message.content
+    assert openai_run["cited"] and openai_run["chunk"].usage.total_tokens > 0
+    assert "The New York Times" in str(gradio_run["chat"][-1]["content"])
+
+
+@pytest.mark.llm
+@pytest.mark.server
+def test_readme_langchain_example_runs(
+    tmp_path_factory,
+    embedder,
+    seed_dir: Path,
+    llm_url: str,
+    monkeypatch,
+    capsys,  # noqa: F811
+) -> None:
+    """The LangChain block, with the real llama server for its chat model."""
+    import assistant.service
+
+    (block,) = [b for b in python_blocks() if "NewsdeskRetriever" in b]
+    home = seeded_home(tmp_path_factory, embedder, seed_dir, "readme-langchain")
+    monkeypatch.setattr(assistant.service.Assistant, "embedder", embedder)
+    code = (
+        block.replace('"/tmp/newsdesk-demo"', repr(str(home)))
+        .replace("http://127.0.0.1:8080/v1", llm_url)
+        .replace('model="qwen2.5-0.5b"', 'model="qwen-test", max_completion_tokens=120')
+    )
+    out: dict = {}
+    exec(compile(code, "README.md", "exec"), out)
+    answer = out["answer"]
+    assert answer.engine == "llm" and answer.claims and not answer.abstained
+    printed = capsys.readouterr().out
+    assert printed.strip() and all(c.quote in printed for c in answer.citations)
