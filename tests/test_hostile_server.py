@@ -178,6 +178,7 @@ def test_upload_names_and_folders(server, client: httpx.Client) -> None:
         ("post", "/api/ask", {"json": {"question": "x", "history": [{"role": "user", "text": "y" * 24_000}] * 40}}, ["history", "960,000", "20,000"]),
         ("post", "/api/ask", {"json": {"question": "x", "history": [{"role": "user", "text": "y"}] * 51}}, ["history", "50"]),
         ("post", "/v1/chat/completions", {"json": {"messages": [{"role": "user", "content": "y" * 19_000}] * 3 + [{"role": "user", "content": "q"}]}}, ["history", "20,000"]),
+        ("post", "/api/search", {"content": b"[" * 100_000, "headers": {"content-type": "application/json"}}, ["body", "nested"]),
         ("get", "/reader/{id}?h=1-" + "9" * 5000, {}, ["h", "2000"]),
         ("get", "/reader/{id}?h=1-" + "9" * 100, {}, ["h", "12 digits"]),
     ],
