@@ -167,6 +167,9 @@ def test_upload_names_and_folders(server, client: httpx.Client) -> None:
                          files=[("files", (long_name, b"# Ferry resumes\nThe ferry resumed service on Monday.", "text/markdown"))]).json()  # fmt: skip
     assert report["added"] == 1 and report["items"][0]["origin"] == long_name
     assert report["seconds"] > 0
+    added = client.post("/api/articles", headers=AUTH, json={"articles": [
+        {"text": "The tram line reopened on Tuesday after a week of repairs."}]}).json()  # fmt: skip
+    assert added["added"] == 1 and added["seconds"] > 0  # main: always 0.0 for JSON articles
     uploads = server[1] / "uploads"
     assert not uploads.exists() or list(uploads.iterdir()) == []  # stale one removed at start
 
