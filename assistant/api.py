@@ -73,6 +73,9 @@ def create_app(assistant: Assistant) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc.__cause__, RecursionError):  # FastAPI's JSON parse of the body
+            message = "Invalid request: body: JSON nested deeper than about 1,000 levels."
+            return JSONResponse(error_body(message, 422), 422)
         return JSONResponse(error_body(public(str(exc.detail)), exc.status_code), exc.status_code)
 
     @app.exception_handler(Exception)

@@ -36,12 +36,12 @@ def is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
 
-def check_address(url: str, allow_private: bool = False) -> str:
-    """The one address to connect to for ``url``, after checking every address its host has.
+def check_address(url: str, allow_private: bool = False) -> list[str]:
+    """The addresses to connect to for ``url``, in order, after checking every one of them.
 
     The host is resolved once; a URL that is not http(s), or whose host has any address that is
     not public (``public_address``), is refused. The caller must connect to the returned
-    address, never resolve the name again: a second lookup could give another answer (DNS
+    addresses, never resolve the name again: a second lookup could give another answer (DNS
     rebinding). ``allow_private`` accepts private and loopback hosts (a trusted single user).
     """
     try:
@@ -66,7 +66,7 @@ def check_address(url: str, allow_private: bool = False) -> str:
                 f"refusing to fetch {parsed.hostname} ({address}): not a public address. "
                 "Set NEWSDESK_INDEX__ALLOW_PRIVATE_URLS=true to allow private and loopback hosts.",
             )
-    return addresses[0]
+    return addresses
 
 
 # IPv6 ranges that carry an IPv4 address in their last 32 bits (RFC 6052 NAT64, RFC 2765
@@ -113,13 +113,19 @@ class PinnedTransport(httpx.HTTPTransport):
         self.allow_private = allow_private
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        """Check the host's addresses, then send the request to the checked one."""
-        host = request.url.host
-        address = check_address(str(request.url), self.allow_private)
-        request.url = request.url.copy_with(host=address)  # the Host header keeps the name
-        if request.url.scheme == "https":
+        """Check the host's addresses, then send the request to them in turn until one connects."""
+        url, host = request.url, request.url.host
+        addresses = check_address(str(url), self.allow_private)
+        if url.scheme == "https":
             request.extensions = {**request.extensions, "sni_hostname": host}
-        return super().handle_request(request)
+        for i, address in enumerate(addresses):
+            request.url = url.copy_with(host=address)  # the Host header keeps the name
+            try:
+                return super().handle_request(request)
+            except httpx.ConnectError:
+                if i == len(addresses) - 1:
+                    raise
+        raise httpx.ConnectError(f"no address for {host}", request=request)
 
 
 def read_url(url: str, timeout: float = 20.0, allow_private: bool = False) -> Iterator[Item]:

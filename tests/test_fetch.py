@@ -279,11 +279,11 @@ def test_every_redirect_is_checked(site: Site, monkeypatch: pytest.MonkeyPatch) 
 
     checked: list[str] = []
 
-    def only_127(url: str, allow_private: bool = False) -> str:
+    def only_127(url: str, allow_private: bool = False) -> list[str]:
         checked.append(url)
         if "localhost" in url:
             raise IngestError(url, "refusing to fetch localhost: not a public address")
-        return "127.0.0.1"
+        return ["127.0.0.1"]
 
     monkeypatch.setattr(fetch, "check_address", only_127)
     port = site.base.rsplit(":", 1)[1]

@@ -219,12 +219,14 @@ def resolver(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     real = socket.getaddrinfo
 
     def fake(host, port, *args, **kwargs):
-        if host not in ("news.test", "local.test"):
+        if host not in ("news.test", "local.test", "multi.test"):
             return real(host, port, *args, **kwargs)
         looked_up.append(host)
         first = host == "news.test" and looked_up.count(host) == 1
-        address = "93.184.215.14" if first else "127.0.0.1"
-        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+        addresses = ["93.184.215.14"] if first else ["127.0.0.1"]
+        if host == "multi.test":  # nothing listens on 127.0.0.2: the next address is tried
+            addresses = ["127.0.0.2", "127.0.0.1"]
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in addresses]
 
     monkeypatch.setattr(socket, "getaddrinfo", fake)
     return looked_up
@@ -248,6 +250,14 @@ def test_connection_goes_to_the_checked_address_with_the_host_name(
     assert isinstance(article, ParsedArticle), article
     assert article.url == f"http://local.test:{port}/story.txt" and resolver == ["local.test"]
     assert site.requests == ["/story.txt"] and site.hosts == [f"local.test:{port}"]
+
+
+def test_each_checked_address_is_tried_in_turn(site: Site, resolver: list[str]) -> None:
+    site.add("/story.txt", b"Harbour reopens\nThe harbour reopened on Monday.", "text/plain")
+    port = site.base.rsplit(":", 1)[1]
+    (article,) = list(read_url(f"http://multi.test:{port}/story.txt", allow_private=True))
+    assert isinstance(article, ParsedArticle), article
+    assert resolver == ["multi.test"] and site.hosts == [f"multi.test:{port}"]
 
 
 # --- article limits in one place ---------------------------------------------------------

@@ -167,6 +167,9 @@ def test_upload_names_and_folders(server, client: httpx.Client) -> None:
                          files=[("files", (long_name, b"# Ferry resumes\nThe ferry resumed service on Monday.", "text/markdown"))]).json()  # fmt: skip
     assert report["added"] == 1 and report["items"][0]["origin"] == long_name
     assert report["seconds"] > 0
+    added = client.post("/api/articles", headers=AUTH, json={"articles": [
+        {"text": "The tram line reopened on Tuesday after a week of repairs."}]}).json()  # fmt: skip
+    assert added["added"] == 1 and added["seconds"] > 0  # main: always 0.0 for JSON articles
     uploads = server[1] / "uploads"
     assert not uploads.exists() or list(uploads.iterdir()) == []  # stale one removed at start
 
@@ -178,6 +181,7 @@ def test_upload_names_and_folders(server, client: httpx.Client) -> None:
         ("post", "/api/ask", {"json": {"question": "x", "history": [{"role": "user", "text": "y" * 24_000}] * 40}}, ["history", "960,000", "20,000"]),
         ("post", "/api/ask", {"json": {"question": "x", "history": [{"role": "user", "text": "y"}] * 51}}, ["history", "50"]),
         ("post", "/v1/chat/completions", {"json": {"messages": [{"role": "user", "content": "y" * 19_000}] * 3 + [{"role": "user", "content": "q"}]}}, ["history", "20,000"]),
+        ("post", "/api/search", {"content": b"[" * 100_000, "headers": {"content-type": "application/json"}}, ["body", "nested"]),
         ("get", "/reader/{id}?h=1-" + "9" * 5000, {}, ["h", "2000"]),
         ("get", "/reader/{id}?h=1-" + "9" * 100, {}, ["h", "12 digits"]),
     ],
