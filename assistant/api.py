@@ -1,6 +1,8 @@
-"""The HTTP API: JSON routes under /api and an OpenAI-compatible /v1. The only fastapi module.
+"""The HTTP API: JSON routes under /api and an OpenAI-compatible /v1 (the api_v1 router).
 
-Every error has one shape: ``{"ok": false, "error": "...", "status": <http status>}``.
+With its routers (api_v1.py, api_events.py for the SSE stream) the only fastapi modules.
+Every error has one shape: ``{"ok": false, "error": "...", "status": <http status>}``
+(on /v1, OpenAI's).
 Writes (adding or deleting articles) need ``Authorization: Bearer <NEWSDESK_API_TOKEN>`` when
 that token is set; reads are open to whoever can reach the server (loopback by default).
 """

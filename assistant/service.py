@@ -225,7 +225,7 @@ class Assistant:
     @cached_property
     def chat_model(self) -> BaseChatModel:
         """The chat model given, else the configured one (ModelUnavailable when there is none)."""
-        return self.model or build_chat_model(self.settings.llm)
+        return self.model if self.model is not None else build_chat_model(self.settings.llm)
 
     def ask(
         self,

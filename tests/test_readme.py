@@ -89,9 +89,9 @@ def test_readme_langchain_example_runs(
     tmp_path_factory,
     embedder,
     seed_dir: Path,
-    llm_url: str,
+    llm_url: str,  # noqa: F811
     monkeypatch,
-    capsys,  # noqa: F811
+    capsys,
 ) -> None:
     """The LangChain block, with the real llama server for its chat model."""
     import assistant.service
