@@ -342,6 +342,8 @@ def serve(assistant: Assistant, host: str, port: int) -> None:
     from assistant.ui import mount_ui
 
     _limit_malloc_arenas()
+    with _errors():  # bad storage settings stop the server here, before it listens
+        assistant.open()
     # In the server, concurrent writes (two people adding articles) wait for each other.
     index = assistant.settings.index
     assistant.settings.index = index.model_copy(update={"lock_wait": max(index.lock_wait, 60)})

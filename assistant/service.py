@@ -87,14 +87,32 @@ class Assistant:
 
     @cached_property
     def library(self) -> Library:
-        """The catalog and vector store under ``settings.home``."""
+        """The catalog and vector store (under ``settings.home``, or the configured servers)."""
+        catalog_url = self.settings.catalog_url
+        if catalog_url is not None and not self.settings.chroma_url:
+            raise AssistantError(
+                "NEWSDESK_CATALOG_URL is set but NEWSDESK_CHROMA_URL is not: servers that share "
+                "a PostgreSQL catalog must share the vectors too.",
+                "Set NEWSDESK_CHROMA_URL to a Chroma server (chroma run), or unset "
+                "NEWSDESK_CATALOG_URL.",
+                status=503,
+            )
         with _translated():
             ix = self.settings.index
             library = Library(
-                self.settings.home, self.embedder, self.settings.chroma_url, ix.collection
-            )
+                self.settings.home, self.embedder, self.settings.chroma_url, ix.collection,
+                catalog_url.get_secret_value() if catalog_url else None, ix.catalog_pool,
+            )  # fmt: skip
             library.lock_wait = ix.lock_wait
             return library
+
+    def open(self) -> None:
+        """Open the library now, and repair what a writer that died left half done.
+
+        Servers call this before they listen, so bad storage settings stop them at start.
+        """
+        with _translated():
+            self.library.repair()
 
     def ingest(
         self,

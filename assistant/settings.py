@@ -1,7 +1,8 @@
 """Settings: one object, read from NEWSDESK_* environment variables (only this module reads them).
 
 Nested fields use a double underscore: ``NEWSDESK_INDEX__MODEL=/path/to/model``,
-``NEWSDESK_ANSWER__MIN_RELEVANCE=0.4``. ``NEWSDESK_HOME`` and ``NEWSDESK_CHROMA_URL`` are top level.
+``NEWSDESK_ANSWER__MIN_RELEVANCE=0.4``. ``NEWSDESK_HOME``, ``NEWSDESK_CHROMA_URL`` and
+``NEWSDESK_CATALOG_URL`` are top level.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -52,6 +53,9 @@ class IndexSettings(_Section):
         256, ge=1, le=10000, description="Passages embedded and committed together during ingest."
     )
     collection: str = Field("newsdesk-passages", description="Chroma collection name.")
+    catalog_pool: int = Field(
+        10, ge=2, le=200, description="Most connections to the PostgreSQL catalog, per process."
+    )
 
 
 class RetrievalSettings(_Section):
@@ -157,6 +161,11 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         None, description="A Chroma server (http://host:port) instead of the embedded store."
     )
+    catalog_url: SecretStr | None = Field(
+        None,
+        description="A PostgreSQL catalog (postgresql://user:password@host:port/db) shared by "
+        "several servers, instead of the SQLite file under home; use with chroma_url.",
+    )
     api_token: SecretStr | None = Field(
         None,
         description="When set, adding or deleting articles (API and UI) needs this bearer token, "
@@ -167,6 +176,14 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
+
+    @field_validator("catalog_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        """An empty NEWSDESK_CATALOG_URL means the SQLite catalog, as if it were unset."""
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        return None if isinstance(value, str) and not value.strip() else value
 
 
 def get_settings(value: Settings | dict[str, Any] | None = None, **overrides: Any) -> Settings:
