@@ -183,7 +183,3 @@ def chunked(values: Iterable[str], size: int = 500) -> Iterator[list[str]]:
     for i in range(0, len(ids), size):
         yield ids[i : i + size]
 
-
-def orphans_of(candidates: list[str], still_sourced: set[str]) -> list[str]:
-    """Candidates that no source points to any more, in order."""
-    return [c for c in candidates if c not in still_sourced]

@@ -1,9 +1,8 @@
 """The shared catalog: PostgreSQL, for several servers that share one library.
 
 The only module that imports psycopg. Connections come from a pool (psycopg_pool). The lexical
-index is an English ``tsvector`` column on each passage (title weighted B, text A), written in the
-passage's own INSERT, searched with ``websearch_to_tsquery`` and ranked with ``ts_rank_cd``; the
-outlet and date filters are SQL. The single-writer lock is a session-level advisory lock, so it
+index is an English ``tsvector`` column on each passage (see ``postgres_fts``), written in the
+passage's own INSERT. The single-writer lock is a session-level advisory lock, so it
 covers every server on the database and is released by PostgreSQL when a server dies; the pending
 rows (the recovery log) are written in the writer's transactions, so the next writer, on any
 server, repairs the vectors a dead one left.
@@ -30,16 +29,13 @@ from index.catalog.base import (
     title_patterns,
 )
 from index.catalog.migrate import upgrade
+from index.catalog.postgres_fts import TsvectorSearch
 from index.errors import LockedError, StoreError
 from index.names import capitalised_words
-from index.types import Article, Match, Passage, Source
+from index.types import Article, Passage, Source
 
 WRITE_LOCK_KEY = 7_300_115_001  # pg_advisory_lock key of the single writer
-# ts_rank_cd weights for {D, C, B, A}: the title (B) counts 0.3 of the passage text (A), as the
-# title weight of SQLite's BM25 does.
-_WEIGHTS = "{0.1, 0.2, 0.3, 1.0}"
 _COLUMNS = ", ".join(ARTICLE_COLUMNS)
-_RANK = f"ts_rank_cd('{_WEIGHTS}'::float4[], p.tsv, q)"
 
 
 def safe_location(url: str) -> str:
@@ -57,7 +53,7 @@ def _reason(error: BaseException) -> str:
     return " ".join(str(error).split()) or type(error).__name__
 
 
-class PostgresCatalog(Catalog):
+class PostgresCatalog(TsvectorSearch, Catalog):
     """Catalog in a PostgreSQL database, shared by every server that is given the same URL.
 
     Args:
@@ -366,62 +362,3 @@ class PostgresCatalog(Catalog):
                 Source(key=r[1], url=r[2], outlet=r[3], title=r[4], published_at=r[5])
             )
         return {k: tuple(v) for k, v in out.items()}
-
-    # -- the lexical index --------------------------------------------------------------------
-
-    def lexical_search(
-        self,
-        words: list[str],
-        k: int,
-        outlets: list[str] | None = None,
-        since_ts: int | None = None,
-        until_ts: int | None = None,
-    ) -> list[Match]:
-        """The ``k`` passages best ranked by ``ts_rank_cd`` for any of ``words``, filtered."""
-        query = _websearch(words)
-        if query is None:
-            return []
-        where = ["p.tsv @@ q"]
-        args: list[object] = [query]
-        if outlets:
-            where.append(
-                "EXISTS (SELECT 1 FROM sources s WHERE s.article_id = p.article_id "
-                "AND s.outlet = ANY(%s))"
-            )
-            args.append(list(outlets))
-        if since_ts is not None:
-            where.append("a.published_ts >= %s")
-            args.append(since_ts)
-        if until_ts is not None:
-            where.append("a.published_ts <= %s")
-            args.append(until_ts)
-        rows = self._rows(
-            f"SELECT p.id, p.article_id, {_RANK} AS rank FROM passages p "
-            "JOIN articles a ON a.id = p.article_id, websearch_to_tsquery('english', %s) q "
-            f'WHERE {" AND ".join(where)} ORDER BY rank DESC, p.id COLLATE "C" LIMIT %s',
-            [*args, k],
-        )
-        return [Match(passage_id=r[0], article_id=r[1], score=float(r[2])) for r in rows]
-
-    def lexical_scores(self, words: list[str], passage_ids: list[str]) -> dict[str, float]:
-        """``ts_rank_cd`` of ``words`` for these passages (absent: no word occurs)."""
-        query = _websearch(words)
-        if query is None or not passage_ids:
-            return {}
-        rows = self._rows(
-            f"SELECT p.id, {_RANK} FROM passages p, websearch_to_tsquery('english', %s) q "
-            "WHERE p.tsv @@ q AND p.id = ANY(%s)",
-            (query, list(passage_ids)),
-        )
-        return {r[0]: float(r[1]) for r in rows}
-
-    def lexical_passages(self) -> set[str]:
-        """Ids of the passages with a text-search vector (each passage row carries its own)."""
-        return {r[0] for r in self._rows("SELECT id FROM passages WHERE tsv IS NOT NULL")}
-
-
-def _websearch(words: list[str]) -> str | None:
-    """A ``websearch_to_tsquery`` query: each distinct word quoted, joined with ``or``."""
-    unique = list(dict.fromkeys(w.replace('"', "") for w in words))
-    unique = [w for w in unique if w]
-    return " or ".join(f'"{w}"' for w in unique) or None
