@@ -91,12 +91,9 @@ class Assistant:
         catalog_url = self.settings.catalog_url
         if catalog_url is not None and not self.settings.chroma_url:
             raise AssistantError(
-                "NEWSDESK_CATALOG_URL is set but NEWSDESK_CHROMA_URL is not: servers that share "
-                "a PostgreSQL catalog must share the vectors too.",
-                "Set NEWSDESK_CHROMA_URL to a Chroma server (chroma run), or unset "
-                "NEWSDESK_CATALOG_URL.",
-                status=503,
-            )
+                "NEWSDESK_CATALOG_URL is set but NEWSDESK_CHROMA_URL is not: a shared catalog "
+                "needs shared vectors. Set NEWSDESK_CHROMA_URL to a Chroma server.", status=503,
+            )  # fmt: skip
         with _translated():
             ix = self.settings.index
             library = Library(
@@ -107,10 +104,7 @@ class Assistant:
             return library
 
     def open(self) -> None:
-        """Open the library now, and repair what a writer that died left half done.
-
-        Servers call this before they listen, so bad storage settings stop them at start.
-        """
+        """Open the library and repair what a dead writer left (servers: before listening)."""
         with _translated():
             self.library.repair()
 
@@ -320,11 +314,13 @@ class Assistant:
         self, limit: int | None = None, offset: int = 0, title: str | None = None
     ) -> list[Article]:
         """Indexed articles, most recently ingested first; ``title``: words the title contains."""
-        return self.library.catalog.list_articles(limit, offset, title)
+        with _translated():
+            return self.library.catalog.list_articles(limit, offset, title)
 
     def article(self, article_id: str) -> Article:
         """One article with its full text and sources."""
-        found = self.library.catalog.get_article(article_id)
+        with _translated():
+            found = self.library.catalog.get_article(article_id)
         if found is None:
             raise NotFound(
                 f"No article with id {article_id!r}.", "List ids with `newsdesk articles`."
@@ -339,12 +335,14 @@ class Assistant:
 
     def outlets(self) -> list[tuple[str, int]]:
         """Each indexed outlet with its number of articles."""
-        return self.library.catalog.outlets()
+        with _translated():
+            return self.library.catalog.outlets()
 
     def stats(self) -> Stats:
         """Counts of articles, passages and outlets, and the publication date span."""
-        counts = self.library.catalog.counts()
-        first, last = self.library.catalog.date_span()
+        with _translated():
+            counts = self.library.catalog.counts()
+            first, last = self.library.catalog.date_span()
         return Stats(
             home=str(self.settings.home),
             store=self.settings.chroma_url or str(self.settings.home / "chroma"),

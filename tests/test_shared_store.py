@@ -99,7 +99,7 @@ def test_ingest_through_one_ask_through_the_other_and_both_at_once(
             f"{b}/api/ask", json={"question": "Who analysed the satellite imagery?"}, timeout=300
         ).json()
         assert "The New York Times" in answer["citations"][0]["quote"], answer
-        assert httpx.get(f"{b}/api/stats").json()["articles"] == 1
+        assert httpx.get(f"{b}/api/stats", timeout=60).json()["articles"] == 1
 
         # both servers ingest at once; five articles go to both (one stores them, once)
         articles = rows(realtimeqa_dir, 30)
@@ -124,7 +124,9 @@ def test_ingest_through_one_ask_through_the_other_and_both_at_once(
         assert library.catalog.pending() == []
         check_consistent(library)
         for base in (a, b):  # each server sees what the other wrote
-            assert httpx.get(f"{base}/api/stats").json()["articles"] == len(expected) + 1
+            assert (
+                httpx.get(f"{base}/api/stats", timeout=60).json()["articles"] == len(expected) + 1
+            )
     finally:
         stop(proc_a)
         stop(proc_b)
@@ -162,7 +164,9 @@ def test_kill_one_server_mid_ingest_then_restart_repairs(
         stray = library.store.article_ids() - committed
         assert stray <= set(library.catalog.pending())
         # and the other server never shows them
-        hits = httpx.post(f"{b}/api/search", json={"question": "election", "k": 20}).json()
+        hits = httpx.post(
+            f"{b}/api/search", json={"question": "election", "k": 20}, timeout=300
+        ).json()
         assert {h["article_id"] for h in hits["hits"]} <= committed
 
         # the dead server comes back: it repairs before it serves
