@@ -22,7 +22,8 @@ from index.fields import clean_text, content_id
 from tests.conftest import serve, stop
 from tests.test_ingest import check_consistent
 
-pytestmark = [pytest.mark.slow, pytest.mark.server, pytest.mark.postgres]
+# Each test starts three or four servers that load the model: allow for a busy machine.
+pytestmark = [pytest.mark.slow, pytest.mark.server, pytest.mark.postgres, pytest.mark.timeout(1800)]
 
 
 def rows(realtimeqa_dir: Path, count: int) -> list[dict]:
@@ -135,7 +136,7 @@ def test_ingest_through_one_ask_through_the_other_and_both_at_once(
 def test_kill_one_server_mid_ingest_then_restart_repairs(
     tmp_path: Path, shared: dict[str, str], checker, realtimeqa_dir: Path
 ) -> None:
-    articles = rows(realtimeqa_dir, 80)
+    articles = rows(realtimeqa_dir, 40)
     expected = distinct_ids(articles)
     a, proc_a = start(tmp_path, "a", shared)
     b, proc_b = start(tmp_path, "b", shared)
