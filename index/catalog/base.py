@@ -182,4 +182,3 @@ def chunked(values: Iterable[str], size: int = 500) -> Iterator[list[str]]:
     ids = list(dict.fromkeys(values))
     for i in range(0, len(ids), size):
         yield ids[i : i + size]
-
