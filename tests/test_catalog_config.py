@@ -86,3 +86,13 @@ def test_a_second_open_on_a_migrated_database_is_quick(tmp_path: Path, catalog_u
     assert first.schema == second.schema  # type: ignore[attr-defined]
     first.close()
     second.close()
+
+
+def test_the_password_stays_out_of_reprs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant import get_settings
+
+    monkeypatch.setenv("NEWSDESK_CATALOG_URL", "postgresql://nd:s3cret@db.internal:5432/nd")
+    settings = get_settings()
+    assert "s3cret" not in repr(settings) and "s3cret" not in str(settings.model_dump())
+    assert settings.catalog_url is not None
+    assert settings.catalog_url.get_secret_value().endswith("@db.internal:5432/nd")
