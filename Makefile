@@ -8,7 +8,7 @@ PORT ?= 7860
 export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install run test lint bench eval llm-fixture browser-fixture clean
+.PHONY: install run test lint bench eval llm-fixture browser-fixture pg-fixture clean
 
 install: $(VENV)/.installed
 
@@ -43,6 +43,11 @@ llm-fixture:
 browser-fixture:
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+
+# Debian postgresql (initdb, pg_ctl) for the shared-catalog tests (needs root); they start their
+# own cluster in a temp dir, so the packaged cluster need not run.
+pg-fixture:
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache *.egg-info

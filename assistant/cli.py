@@ -370,6 +370,8 @@ def serve(assistant: Assistant, host: str, port: int) -> None:
     assistant.clean_uploads()  # folders of uploads a killed server left behind
 
     _limit_malloc_arenas()
+    with _errors():  # bad storage settings stop the server here, before it listens
+        assistant.open()
     # In the server, concurrent writes (two people adding articles) wait for each other.
     index = assistant.settings.index
     assistant.settings.index = index.model_copy(update={"lock_wait": max(index.lock_wait, 60)})

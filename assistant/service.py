@@ -99,14 +99,26 @@ class Assistant:
 
     @cached_property
     def library(self) -> Library:
-        """The catalog and vector store under ``settings.home``."""
+        """The catalog and vector store (under ``settings.home``, or the configured servers)."""
+        catalog_url = self.settings.catalog_url
+        if catalog_url is not None and not self.settings.chroma_url:
+            raise AssistantError(
+                "NEWSDESK_CATALOG_URL is set but NEWSDESK_CHROMA_URL is not: a shared catalog "
+                "needs shared vectors. Set NEWSDESK_CHROMA_URL to a Chroma server.", status=503,
+            )  # fmt: skip
         with _translated():
             ix = self.settings.index
             library = Library(
-                self.settings.home, self.embedder, self.settings.chroma_url, ix.collection
-            )
+                self.settings.home, self.embedder, self.settings.chroma_url, ix.collection,
+                catalog_url.get_secret_value() if catalog_url else None, ix.catalog_pool,
+            )  # fmt: skip
             library.lock_wait = ix.lock_wait
             return library
+
+    def open(self) -> None:
+        """Open the library and repair what a dead writer left (servers: before listening)."""
+        with _translated():
+            self.library.repair()
 
     def ingest(
         self,
@@ -334,11 +346,13 @@ class Assistant:
         self, limit: int | None = None, offset: int = 0, title: str | None = None
     ) -> list[Article]:
         """Indexed articles, most recently ingested first; ``title``: words the title contains."""
-        return self.library.catalog.list_articles(limit, offset, title)
+        with _translated():
+            return self.library.catalog.list_articles(limit, offset, title)
 
     def article(self, article_id: str) -> Article:
         """One article with its full text and sources."""
-        found = self.library.catalog.get_article(article_id)
+        with _translated():
+            found = self.library.catalog.get_article(article_id)
         if found is None:
             raise NotFound(
                 f"No article with id {article_id!r}.", "List ids with `newsdesk articles`."
@@ -353,12 +367,14 @@ class Assistant:
 
     def outlets(self) -> list[tuple[str, int]]:
         """Each indexed outlet with its number of articles."""
-        return self.library.catalog.outlets()
+        with _translated():
+            return self.library.catalog.outlets()
 
     def stats(self) -> Stats:
         """Counts of articles, passages and outlets, and the publication date span."""
-        counts = self.library.catalog.counts()
-        first, last = self.library.catalog.date_span()
+        with _translated():
+            counts = self.library.catalog.counts()
+            first, last = self.library.catalog.date_span()
         return Stats(
             home=str(self.settings.home),
             store=self.settings.chroma_url or str(self.settings.home / "chroma"),

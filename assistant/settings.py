@@ -1,7 +1,8 @@
 """Settings: one object, read from NEWSDESK_* environment variables (only this module reads them).
 
 Nested fields use a double underscore: ``NEWSDESK_INDEX__MODEL=/path/to/model``,
-``NEWSDESK_ANSWER__MIN_RELEVANCE=0.4``. ``NEWSDESK_HOME`` and ``NEWSDESK_CHROMA_URL`` are top level.
+``NEWSDESK_ANSWER__MIN_RELEVANCE=0.4``. ``NEWSDESK_HOME``, ``NEWSDESK_CHROMA_URL`` and
+``NEWSDESK_CATALOG_URL`` are top level.
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ class IndexSettings(_Section):
         256, ge=1, le=10000, description="Passages embedded and committed together during ingest."
     )
     collection: str = Field("newsdesk-passages", description="Chroma collection name.")
+    catalog_pool: int = Field(
+        10, ge=2, le=200, description="Most connections to the PostgreSQL catalog, per process."
+    )
 
 
 class RetrievalSettings(_Section):
@@ -170,6 +174,11 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(
         None, description="A Chroma server (http://host:port) instead of the embedded store."
     )
+    catalog_url: SecretStr | None = Field(
+        None,
+        description="A PostgreSQL catalog (postgresql://user:password@host:port/db) shared by "
+        "several servers, instead of the SQLite file under home; use with chroma_url.",
+    )
     api_token: SecretStr | None = Field(
         None,
         description="When set, adding or deleting articles (API and UI) needs this bearer token, "
@@ -181,9 +190,10 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
 
-    @field_validator("api_token", mode="before")
+    @field_validator("api_token", "catalog_url", mode="before")
     @classmethod
-    def _empty_token_is_unset(cls, value: Any) -> Any:
+    def _empty_secret_is_unset(cls, value: Any) -> Any:
+        """``NEWSDESK_API_TOKEN=`` means no token; an empty catalog URL means SQLite."""
         return _unset_if_empty(value)
 
 

@@ -1,11 +1,17 @@
 """A bounded load test of `newsdesk serve` on 127.0.0.1: concurrent clients, mixed requests.
 
 Usage: python benchmarks/load_test.py [--clients 8] [--seconds 60] [--json OUT]
+       python benchmarks/load_test.py --base-url http://127.0.0.1:7861 --base-url http://...:7862
 
 Starts a server on a fresh home holding one RealTimeQA week (or the seed article if the data is
 absent), then runs CLIENTS threads for SECONDS, each looping over a mix of search (50%), ask
 (40%) and adding a small article (10%). Prints throughput, latency percentiles per kind, errors,
 and the server's resident memory at the start and end of the run (sampled every second).
+
+With --base-url (repeat it for several servers sharing one library, see docs/deploy.md) no server
+is started: the clients load the running servers, client i talking to URL i mod N, as a
+round-robin load balancer would; --add-share 0 leaves the library unchanged. Memory is sampled
+only for a server this script started.
 """
 
 from __future__ import annotations
@@ -59,8 +65,25 @@ def main() -> int:
         "--home", type=Path, help="Reuse (or create) this home instead of a new one."
     )
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--base-url", action="append", default=[], help="A running server (repeat for several)."
+    )
+    parser.add_argument("--token", default=TOKEN, help="Bearer token of those servers.")
+    parser.add_argument("--add-share", type=float, default=0.1, help="Share of add requests.")
     args = parser.parse_args()
+    server, bases = start_server(args) if not args.base_url else (None, list(args.base_url))
+    report = run_load(args, server, bases)
+    if server is not None:
+        server.terminate()
+        server.wait(timeout=30)
+    print(json.dumps(report, indent=2))
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2))
+    return 0 if not report["errors"] else 1
 
+
+def start_server(args: argparse.Namespace) -> tuple[subprocess.Popen, list[str]]:
+    """Load a fresh (or the given) home and serve it; (process, [base URL])."""
     home = args.home or Path(tempfile.mkdtemp(prefix="newsdesk-load-"))
     data = SHARED / "data" / "realtimeqa" / "20240105_gcs.jsonl"
     source = data if data.exists() else SHARED / "seed"
@@ -84,7 +107,15 @@ def main() -> int:
                 break
         except httpx.HTTPError:
             time.sleep(0.5)
-    httpx.post(f"{base}/api/search", json={"question": "warm up"}, timeout=120)
+    return server, [base]
+
+
+def run_load(
+    args: argparse.Namespace, server: subprocess.Popen | None, bases: list[str]
+) -> dict[str, object]:
+    """Run the clients against ``bases`` (round robin by client) and measure."""
+    for base in bases:
+        httpx.post(f"{base}/api/search", json={"question": "warm up"}, timeout=120)
 
     samples: list[tuple[float, float]] = []  # (seconds since measuring began, RSS MiB)
     stop = threading.Event()
@@ -93,7 +124,7 @@ def main() -> int:
     def sample_memory() -> None:
         measuring.wait()
         begin = time.perf_counter()
-        while not stop.is_set():
+        while server is not None and not stop.is_set():
             samples.append((time.perf_counter() - begin, rss_mib(server.pid)))
             stop.wait(1.0)
 
@@ -103,7 +134,7 @@ def main() -> int:
 
     def client(seed: int) -> None:
         rng = random.Random(seed)
-        with httpx.Client(base_url=base, timeout=120) as http:
+        with httpx.Client(base_url=bases[seed % len(bases)], timeout=120) as http:
             n = 0
             while not stop.is_set():
                 roll, n = rng.random(), n + 1
@@ -114,12 +145,12 @@ def main() -> int:
                         "search",
                         http.post("/api/search", json={"question": question, "k": 10}),
                     )
-                elif roll < 0.9:
+                elif roll < 1 - args.add_share:
                     kind, r = "ask", http.post("/api/ask", json={"question": question})
                 else:
                     text = f"Load test article {seed}-{n}. The council met on day {n} of the test."
                     body = {"articles": [{"text": text, "title": f"Load {seed}-{n}"}]}
-                    auth = {"Authorization": f"Bearer {TOKEN}"}
+                    auth = {"Authorization": f"Bearer {args.token}"}
                     kind, r = "add", http.post("/api/articles", json=body, headers=auth)
                 elapsed = (time.perf_counter() - started) * 1000
                 if not measuring.is_set():
@@ -142,11 +173,10 @@ def main() -> int:
     for t in threads:
         t.join()
     wall = time.perf_counter() - started
-    server.terminate()
-    server.wait(timeout=30)
 
     total = sum(len(v) for v in results.values())
-    report = {
+    return {
+        "servers": len(bases),
         "clients": args.clients,
         "seconds": round(wall, 1),
         "requests": total,
@@ -173,10 +203,6 @@ def main() -> int:
             if v
         },
     }
-    print(json.dumps(report, indent=2))
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=2))
-    return 0 if not errors else 1
 
 
 if __name__ == "__main__":

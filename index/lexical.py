@@ -1,18 +1,20 @@
-"""Lexical search: BM25 over passages with SQLite FTS5, kept inside the catalog database.
+"""Lexical search: the question's content words, matched by the catalog's own text index.
 
-FTS5 rows are written in the same transaction as the passages they index (and deleted with them
-by a trigger), so the lexical index can never disagree with the catalog, even after a crash.
-The tokenizer folds case and diacritics and applies Porter stemming ("retreating" finds
-"retreat"); the query is the question's content words joined with OR, so BM25 rewards passages
-that hold more of the rarer words (names, places, numbers).
+SQLite ranks passages with FTS5's BM25, PostgreSQL with ``ts_rank_cd`` over an English
+``tsvector``; both stem words and fold case. The query is the question's content words joined
+with OR, so the ranking rewards passages that hold more of the rarer words (names, places,
+numbers).
 """
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from index.catalog import Catalog
 from index.types import Match
+
+if TYPE_CHECKING:
+    from index.catalog import Catalog
 
 STOPWORDS = frozenset(
     """a an the and or but if of to in on at by for with from into onto about as is are was were be
@@ -23,10 +25,6 @@ STOPWORDS = frozenset(
     week year new following""".split()
 )
 _WORD = re.compile(r"\w[\w'’-]*")
-
-# Weight of the title column relative to the passage text in BM25 (the title is repeated on
-# every passage of an article, so it helps find the article more than the passage).
-TITLE_WEIGHT = 0.3
 
 
 def words(text: str) -> list[str]:
@@ -39,12 +37,17 @@ def words(text: str) -> list[str]:
     return out
 
 
-def fts_query(question: str) -> str | None:
-    """An FTS5 query: each distinct content word, quoted, joined with OR (None if none)."""
-    unique = list(dict.fromkeys(words(question)))
+def or_query(terms: list[str]) -> str | None:
+    """An FTS5 query: each distinct term, quoted, joined with OR (None if none)."""
+    unique = list(dict.fromkeys(terms))
     if not unique:
         return None
     return " OR ".join('"' + w.replace('"', '""') + '"' for w in unique)
+
+
+def fts_query(question: str) -> str | None:
+    """The FTS5 query for a question: its content words, quoted, joined with OR."""
+    return or_query(words(question))
 
 
 def lexical_search(
@@ -55,45 +58,10 @@ def lexical_search(
     since_ts: int | None = None,
     until_ts: int | None = None,
 ) -> list[Match]:
-    """The ``k`` best BM25 passages for ``question``, optionally filtered like dense search."""
-    query = fts_query(question)
-    if query is None:
-        return []
-    where = ["passages_fts MATCH ?"]
-    args: list[object] = [query]
-    if outlets:
-        where.append(
-            "EXISTS (SELECT 1 FROM sources s WHERE s.article_id = p.article_id AND s.outlet IN "
-            f"({','.join('?' * len(outlets))}))"
-        )
-        args += outlets
-    if since_ts is not None:
-        where.append("a.published_ts >= ?")
-        args.append(since_ts)
-    if until_ts is not None:
-        where.append("a.published_ts <= ?")
-        args.append(until_ts)
-    rows = catalog.rows(
-        f"SELECT p.id, p.article_id, bm25(passages_fts, {TITLE_WEIGHT}, 1.0) AS rank "
-        "FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid "
-        "JOIN articles a ON a.id = p.article_id "
-        f"WHERE {' AND '.join(where)} ORDER BY rank LIMIT ?",
-        [*args, k],
-    )
-    # FTS5's bm25() is negative, lower is better; flip it so higher is better everywhere.
-    return [Match(passage_id=r[0], article_id=r[1], score=-float(r[2])) for r in rows]
+    """The ``k`` best lexical passages for ``question``, optionally filtered like dense search."""
+    return catalog.lexical_search(words(question), k, outlets, since_ts, until_ts)
 
 
 def lexical_scores(catalog: Catalog, question: str, passage_ids: list[str]) -> dict[str, float]:
-    """BM25 of ``question`` for these passages (absent: no query word occurs in the passage)."""
-    query = fts_query(question)
-    if query is None or not passage_ids:
-        return {}
-    marks = ",".join("?" * len(passage_ids))
-    rows = catalog.rows(
-        f"SELECT p.id, bm25(passages_fts, {TITLE_WEIGHT}, 1.0) FROM passages_fts "
-        "JOIN passages p ON p.rowid = passages_fts.rowid "
-        f"WHERE passages_fts MATCH ? AND p.id IN ({marks})",
-        [query, *passage_ids],
-    )
-    return {r[0]: -float(r[1]) for r in rows}
+    """Lexical score of ``question`` for these passages (absent: no query word occurs)."""
+    return catalog.lexical_scores(words(question), passage_ids)

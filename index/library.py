@@ -1,4 +1,9 @@
-"""The library: the article catalog and the vector store of one NEWSDESK_HOME, kept in step."""
+"""The library: the article catalog and the vector store, kept in step.
+
+Both live under one NEWSDESK_HOME by default (SQLite and embedded Chroma). Several servers share
+one library when the catalog is a PostgreSQL database (``catalog_url``) and the vectors are in a
+Chroma server (``chroma_url``); the write lock and the recovery log then live in the database.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,8 @@ from functools import cached_property
 from pathlib import Path
 
 import numpy as np
-from filelock import FileLock, Timeout
 
-from index.catalog import Catalog
+from index.catalog import Catalog, open_catalog
 from index.embed import SentenceEmbedder
 from index.errors import LockedError, StoreError
 from index.fields import date_timestamp
@@ -21,13 +25,16 @@ from index.types import Article, Hit, Match
 
 
 class Library:
-    """Everything indexed under one home directory.
+    """Everything indexed: the catalog and the vector store.
 
     Args:
-        home: directory holding the catalog, the embedded Chroma store and the write lock.
+        home: directory holding the SQLite catalog, the embedded Chroma store, the write lock
+            and the aliases file (only the aliases when both stores are servers).
         embedder: the embedding model; loaded only when vectors are needed.
         chroma_url: a Chroma server to use instead of the embedded store.
         collection: Chroma collection name.
+        catalog_url: a PostgreSQL database to use instead of the SQLite catalog.
+        pool_size: most connections to that database.
     """
 
     def __init__(
@@ -36,13 +43,16 @@ class Library:
         embedder: SentenceEmbedder,
         chroma_url: str | None = None,
         collection: str = "newsdesk-passages",
+        catalog_url: str | None = None,
+        pool_size: int = 10,
     ) -> None:
         self.home = Path(home).expanduser()
         self.lock_wait = 0.0  # seconds a write waits for another writer before giving up
         self.embedder = embedder
         self.chroma_url = chroma_url
         self.collection = collection
-        self.catalog = Catalog(self.home / "catalog.sqlite3")
+        self.catalog_url = catalog_url
+        self.catalog: Catalog = open_catalog(self.home, catalog_url, pool_size)
         self._names: tuple[int, NameVariants] | None = None
         built_with = self.catalog.get_meta("model")
         if built_with is not None and built_with != embedder.model_name:
@@ -71,24 +81,27 @@ class Library:
 
     @contextmanager
     def write_lock(self, timeout: float | None = None) -> Iterator[None]:
-        """Hold the home's write lock, failing with a clear message if another writer keeps it.
+        """Hold the catalog's write lock, failing with a clear message if another writer keeps it.
 
-        Waits up to ``timeout`` seconds (default: ``lock_wait``) for the other writer to finish.
+        Waits up to ``timeout`` seconds (default: ``lock_wait``) for the other writer to finish,
+        then repairs what an interrupted writer (of any process or server) left.
         """
-        self.home.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(self.home / "write.lock", thread_local=False)
-        try:
-            lock.acquire(timeout=self.lock_wait if timeout is None else timeout)
-        except Timeout as e:
-            raise LockedError(
-                f"Another newsdesk process is adding or deleting articles in {self.home}. "
-                "Wait for it to finish and run this again (searching and asking still work)."
-            ) from e
-        try:
+        with self.catalog.writer(self.lock_wait if timeout is None else timeout):
             self.recover()
             yield
-        finally:
-            lock.release()
+
+    def repair(self) -> list[str]:
+        """Repair what a dead writer left, unless a live writer holds the lock (it repairs).
+
+        Returns the ids that were repaired. Servers call this when they start.
+        """
+        if not self.catalog.pending():
+            return []
+        try:
+            with self.catalog.writer(0):
+                return self.recover()
+        except LockedError:
+            return []
 
     def recover(self) -> list[str]:
         """Finish vector writes or deletes that an interruption left half done.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -51,12 +52,41 @@ def embedder():
     return model
 
 
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A PostgreSQL cluster on 127.0.0.1 for the session (Debian postgresql), or skip."""
+    from tests import pg_cluster
+
+    if pg_cluster.bindir() is None:
+        pytest.skip(
+            "PostgreSQL binaries (initdb, pg_ctl) not found: install them with "
+            "`make pg-fixture` (apt-get install postgresql)"
+        )
+    cluster = pg_cluster.start(free_port())
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture
-def library(tmp_path: Path, embedder):
-    """A real Library (SQLite catalog + embedded Chroma) in a temp dir."""
+def catalog_url(pg_cluster) -> str:
+    """The URL of a new empty database in the session's PostgreSQL cluster."""
+    return pg_cluster.create_database()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def catalog_backend(request: pytest.FixtureRequest) -> str | None:
+    """Run a test once per catalog backend: None (SQLite), then a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return None
+    return request.getfixturevalue("catalog_url")
+
+
+@pytest.fixture
+def library(tmp_path: Path, embedder, catalog_backend: str | None):
+    """A real Library (each catalog backend + embedded Chroma) in a temp dir."""
     from index.library import Library
 
-    lib = Library(tmp_path / "library", embedder)
+    lib = Library(tmp_path / "library", embedder, catalog_url=catalog_backend)
     yield lib
     lib.close()
 
@@ -239,5 +269,33 @@ def seeded_server(tmp_path_factory, embedder, seed_dir: Path) -> Iterator[str]:
     """A `newsdesk serve` on 127.0.0.1 holding the seed article, shared by the session."""
     home = seeded_home(tmp_path_factory, embedder, seed_dir, "served-home")
     url, proc = serve(home, home / "server.log")
+    yield url
+    stop(proc)
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path):
+    """A real `chroma run` on a free loopback port with its data in a temp dir; its URL."""
+    exe = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
+    if not Path(exe).exists():
+        pytest.fail("the chroma CLI (from the chromadb package) is not installed")
+    port = free_port()
+    log = tmp_path / "chroma.log"
+    proc = subprocess.Popen(
+        [
+            exe,
+            "run",
+            "--path",
+            str(tmp_path / "chroma-server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=log.open("wb"),  # a pipe nobody reads could block a long run
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(f"{url}/api/v2/heartbeat", proc, timeout=60, log=log)
     yield url
     stop(proc)

@@ -2,42 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import free_port, stop, wait_until_up
+from tests.conftest import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
-
-
-@pytest.fixture
-def chroma_server(tmp_path: Path):
-    exe = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-    if not Path(exe).exists():
-        pytest.fail("the chroma CLI (from the chromadb package) is not installed")
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            exe,
-            "run",
-            "--path",
-            str(tmp_path / "chroma-server"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(f"{url}/api/v2/heartbeat", proc, timeout=60)
-    yield url
-    stop(proc)
 
 
 def test_ingest_and_ask_through_a_chroma_server(

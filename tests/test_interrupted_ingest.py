@@ -61,8 +61,8 @@ def check_after_crash(library: Library) -> None:
     found = library.store._collection.get(ids=ids, include=[])["ids"] if ids else []
     assert sorted(found) == sorted(ids) and len(set(found)) == len(found)
     # the lexical index is written in the catalog's own transactions: always in step
-    (fts,) = library.catalog.rows("SELECT count(*) FROM passages_fts")[0]
-    assert fts == len(ids) == library.catalog.counts()["passages"]
+    assert library.catalog.lexical_passages() == set(ids)
+    assert len(ids) == library.catalog.counts()["passages"]
     # vectors beyond the committed ones can only belong to the batch that was cut off
     stray = library.store.article_ids() - {a.id for a in committed}
     assert stray <= set(library.catalog.pending())

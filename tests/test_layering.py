@@ -29,6 +29,14 @@ OWNERS = {
     "langchain_text_splitters": {"assistant.evaluation.baselines"},
     "langchain_openai": {"assistant.llm"},
     "langchain_ollama": {"assistant.llm"},
+    "psycopg": {"index.catalog.postgres"},
+    "psycopg_pool": {"index.catalog.postgres"},
+    "sqlalchemy": {"index.catalog.migrate"},
+    "alembic": {
+        "index.catalog.migrate",
+        "index.catalog.migrations.env",
+        "index.catalog.migrations.versions.0001_catalog",
+    },
 }
 
 

@@ -1,8 +1,8 @@
-"""The article catalog: SQLite file holding every article's text, metadata, sources and passages.
+"""The embedded catalog: one SQLite file under the home, with an FTS5 lexical index.
 
-The catalog is the source of truth for what is indexed. An article becomes visible only when its
-row is committed, after its passages are in the vector store; the ``pending`` table is an intent
-log so that vectors of an interrupted write or delete are removed on the next open.
+The default backend. The write lock is a file beside the database (``write.lock``), so writers on
+one machine exclude each other; see ``base.py`` for what every backend offers, and ``sqlite_fts``
+for the lexical search.
 """
 
 from __future__ import annotations
@@ -14,7 +14,19 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from index.errors import StoreError
+from filelock import FileLock, Timeout
+
+from index.catalog.base import (
+    ARTICLE_COLUMNS,
+    ArticleRows,
+    Catalog,
+    SourceRows,
+    article_from_row,
+    chunked,
+    title_patterns,
+)
+from index.catalog.sqlite_fts import Fts5Search
+from index.errors import LockedError, StoreError
 from index.names import capitalised_words
 from index.types import Article, Passage, Source
 
@@ -68,10 +80,10 @@ CREATE TRIGGER IF NOT EXISTS passages_fts_delete AFTER DELETE ON passages BEGIN
 END;
 """
 
-_ARTICLE_COLUMNS = "id, title, url, outlet, author, published_at, text, ingested_at, passages"
+_ARTICLE_COLUMNS = ", ".join(ARTICLE_COLUMNS)
 
 
-class Catalog:
+class SqliteCatalog(Fts5Search, Catalog):
     """SQLite catalog of articles, their sources (URLs/outlets) and passage offsets.
 
     Args:
@@ -80,6 +92,7 @@ class Catalog:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.location = str(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -105,12 +118,12 @@ class Catalog:
 
     def _check_lexical(self) -> None:
         """Rebuild the FTS5 lexical index if it does not cover exactly the stored passages."""
-        (indexed,), (stored,) = self.rows(
+        (indexed,), (stored,) = self._rows(
             "SELECT (SELECT count(*) FROM passages_fts) UNION ALL SELECT count(*) FROM passages"
         )
         if indexed == stored:
             return
-        for (text,) in self.rows("SELECT text FROM articles"):
+        for (text,) in self._rows("SELECT text FROM articles"):
             self._db.executemany(
                 "INSERT OR IGNORE INTO names (word) VALUES (?)",
                 [(w,) for w in capitalised_words(text)],
@@ -138,25 +151,38 @@ class Catalog:
                 raise
             self._db.execute("COMMIT")
 
-    def rows(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
-        """Run a read query (for modules that add queries over these tables)."""
+    def _rows(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
         with self._lock:
             return self._db.execute(sql, tuple(args)).fetchall()
 
     def _rows_in(self, sql: str, values: Iterable[str]) -> list[tuple]:
         """Run ``sql`` whose ``{marks}`` is an IN list, in chunks under SQLite's variable limit."""
-        ids = list(dict.fromkeys(values))
         rows: list[tuple] = []
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            rows += self.rows(sql.format(marks=",".join("?" * len(chunk))), chunk)
+        for chunk in chunked(values):
+            rows += self._rows(sql.format(marks=",".join("?" * len(chunk))), chunk)
         return rows
+
+    @contextmanager
+    def writer(self, timeout: float) -> Iterator[None]:
+        """Hold ``write.lock`` beside the database file (see ``Catalog.writer``)."""
+        lock = FileLock(self.path.parent / "write.lock", thread_local=False)
+        try:
+            lock.acquire(timeout=timeout)
+        except Timeout as e:
+            raise LockedError(
+                f"Another newsdesk process is adding or deleting articles in {self.path.parent}. "
+                "Wait for it to finish and run this again (searching and asking still work)."
+            ) from e
+        try:
+            yield
+        finally:
+            lock.release()
 
     # -- metadata -----------------------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
         """A value from the meta table, or None."""
-        rows = self.rows("SELECT value FROM meta WHERE key = ?", (key,))
+        rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
         return rows[0][0] if rows else None
 
     def set_meta(self, key: str, value: str) -> None:
@@ -168,11 +194,11 @@ class Catalog:
 
     def has_article(self, article_id: str) -> bool:
         """Whether an article with this id is committed."""
-        return bool(self.rows("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
+        return bool(self._rows("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
 
     def article_for_key(self, key: str) -> str | None:
         """The article id a source key (URL or file URI) currently points to."""
-        rows = self.rows("SELECT article_id FROM sources WHERE key = ?", (key,))
+        rows = self._rows("SELECT article_id FROM sources WHERE key = ?", (key,))
         return rows[0][0] if rows else None
 
     def committed(self, article_ids: Iterable[str]) -> set[str]:
@@ -193,28 +219,15 @@ class Catalog:
 
     def pending(self) -> list[str]:
         """Article ids whose vector writes or deletes may be incomplete."""
-        return [r[0] for r in self.rows("SELECT article_id FROM pending")]
+        return [r[0] for r in self._rows("SELECT article_id FROM pending")]
 
     def clear_pending(self, article_ids: Iterable[str]) -> None:
         """Forget intents whose vector work is done."""
         with self._transaction() as db:
             db.executemany("DELETE FROM pending WHERE article_id = ?", [(i,) for i in article_ids])
 
-    def commit(
-        self,
-        articles: list[tuple[Article, list[Passage], int | None]],
-        sources: list[tuple[str, Source, str]],
-    ) -> list[str]:
-        """Commit new articles and point source keys at articles, in one transaction.
-
-        Args:
-            articles: (article, its passages, published timestamp) for each new article.
-            sources: (article id, source, added_at) to insert or re-point.
-
-        Returns:
-            Ids of articles that lost their last source (an update replaced their text). They are
-            deleted from the catalog and left in ``pending`` so the caller removes their vectors.
-        """
+    def commit(self, articles: ArticleRows, sources: SourceRows) -> list[str]:
+        """Commit new articles and point source keys at articles (see ``Catalog.commit``)."""
         candidates: list[str] = []
         with self._transaction() as db:
             for article, passages, ts in articles:
@@ -293,28 +306,24 @@ class Catalog:
 
     def get_article(self, article_id: str) -> Article | None:
         """One article with its text and sources, or None."""
-        rows = self.rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
+        rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
         if not rows:
             return None
-        return self._article(rows[0], self._sources([article_id]).get(article_id, ()))
+        return article_from_row(rows[0], self._sources([article_id]).get(article_id, ()))
 
     def list_articles(
         self, limit: int | None = None, offset: int = 0, title: str | None = None
     ) -> list[Article]:
         """Articles, newest ingest first, with text; ``title`` keeps titles holding its words."""
-        words = (title or "").split()
-        where = " AND ".join(["title LIKE ? ESCAPE '\\'"] * len(words)) or "1"
-        patterns = [
-            "%" + w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            for w in words
-        ]
-        rows = self.rows(
+        patterns = title_patterns(title)
+        where = " AND ".join(["title LIKE ? ESCAPE '\\'"] * len(patterns)) or "1"
+        rows = self._rows(
             f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE {where} "
             "ORDER BY ingested_at DESC, id LIMIT ? OFFSET ?",
             (*patterns, -1 if limit is None else limit, offset),
         )
         sources = self._sources([r[0] for r in rows])
-        return [self._article(r, sources.get(r[0], ())) for r in rows]
+        return [article_from_row(r, sources.get(r[0], ())) for r in rows]
 
     def articles_by_id(self, article_ids: Iterable[str]) -> dict[str, Article]:
         """Committed articles among ``article_ids``, keyed by id."""
@@ -322,11 +331,11 @@ class Catalog:
             f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({{marks}})", article_ids
         )
         sources = self._sources([r[0] for r in rows])
-        return {r[0]: self._article(r, sources.get(r[0], ())) for r in rows}
+        return {r[0]: article_from_row(r, sources.get(r[0], ())) for r in rows}
 
     def passages_of(self, article_id: str, text: str) -> list[Passage]:
         """The passages of one article, in order (``text`` is the article's text)."""
-        rows = self.rows(
+        rows = self._rows(
             "SELECT id, n, start, end, sentences FROM passages WHERE article_id = ? ORDER BY n",
             (article_id,),
         )
@@ -355,11 +364,11 @@ class Catalog:
 
     def names(self) -> set[str]:
         """Capitalised words seen in the indexed text (kept after deletes: harmless extras)."""
-        return {r[0] for r in self.rows("SELECT word FROM names")}
+        return {r[0] for r in self._rows("SELECT word FROM names")}
 
     def counts(self) -> dict[str, int]:
         """Numbers of articles, passages, sources and outlets."""
-        row = self.rows(
+        row = self._rows(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM passages), "
             "(SELECT count(*) FROM sources), (SELECT count(DISTINCT outlet) FROM sources)"
         )[0]
@@ -367,7 +376,7 @@ class Catalog:
 
     def date_span(self) -> tuple[str | None, str | None]:
         """Earliest and latest publication dates of the articles that have one."""
-        row = self.rows(
+        row = self._rows(
             "SELECT min(published_at), max(published_at) FROM articles "
             "WHERE published_at IS NOT NULL"
         )[0]
@@ -377,7 +386,7 @@ class Catalog:
         """Each outlet with its number of articles, most first."""
         return [
             (r[0], r[1])
-            for r in self.rows(
+            for r in self._rows(
                 "SELECT outlet, count(DISTINCT article_id) FROM sources WHERE outlet IS NOT NULL "
                 "GROUP BY outlet ORDER BY 2 DESC, 1"
             )
@@ -394,18 +403,3 @@ class Catalog:
                 Source(key=r[1], url=r[2], outlet=r[3], title=r[4], published_at=r[5])
             )
         return {k: tuple(v) for k, v in out.items()}
-
-    @staticmethod
-    def _article(row: tuple, sources: tuple[Source, ...]) -> Article:
-        return Article(
-            id=row[0],
-            title=row[1],
-            url=row[2],
-            outlet=row[3],
-            author=row[4],
-            published_at=row[5],
-            text=row[6],
-            ingested_at=row[7],
-            passages=row[8],
-            sources=sources,
-        )

@@ -1,0 +1,85 @@
+"""Lexical search in the PostgreSQL catalog: its own English full-text search.
+
+Each passage row carries ``tsv``: ``to_tsvector('english', ...)`` of the article title (weight B)
+and the passage text (weight A), so stemming and stop words are PostgreSQL's English ones. The
+query is the question's content words, each quoted, joined with ``or`` in
+``websearch_to_tsquery`` (so no word is read as syntax); ``ts_rank_cd`` ranks the matches and the
+outlet and date filters are SQL in the same query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from index.types import Match
+
+# ts_rank_cd weights for {D, C, B, A}: the title (B) counts 0.3 of the passage text (A), as the
+# title weight of SQLite's BM25 does.
+_WEIGHTS = "{0.1, 0.2, 0.3, 1.0}"
+_RANK = f"ts_rank_cd('{_WEIGHTS}'::float4[], p.tsv, q)"
+
+
+class TsvectorSearch:
+    """The lexical half of ``PostgresCatalog`` (which provides ``_rows``)."""
+
+    def _rows(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
+        raise NotImplementedError
+
+    # -- the lexical index --------------------------------------------------------------------
+
+    def lexical_search(
+        self,
+        words: list[str],
+        k: int,
+        outlets: list[str] | None = None,
+        since_ts: int | None = None,
+        until_ts: int | None = None,
+    ) -> list[Match]:
+        """The ``k`` passages best ranked by ``ts_rank_cd`` for any of ``words``, filtered."""
+        query = _websearch(words)
+        if query is None:
+            return []
+        where = ["p.tsv @@ q"]
+        args: list[object] = [query]
+        if outlets:
+            where.append(
+                "EXISTS (SELECT 1 FROM sources s WHERE s.article_id = p.article_id "
+                "AND s.outlet = ANY(%s))"
+            )
+            args.append(list(outlets))
+        if since_ts is not None:
+            where.append("a.published_ts >= %s")
+            args.append(since_ts)
+        if until_ts is not None:
+            where.append("a.published_ts <= %s")
+            args.append(until_ts)
+        rows = self._rows(
+            f"SELECT p.id, p.article_id, {_RANK} AS rank FROM passages p "
+            "JOIN articles a ON a.id = p.article_id, websearch_to_tsquery('english', %s) q "
+            f'WHERE {" AND ".join(where)} ORDER BY rank DESC, p.id COLLATE "C" LIMIT %s',
+            [*args, k],
+        )
+        return [Match(passage_id=r[0], article_id=r[1], score=float(r[2])) for r in rows]
+
+    def lexical_scores(self, words: list[str], passage_ids: list[str]) -> dict[str, float]:
+        """``ts_rank_cd`` of ``words`` for these passages (absent: no word occurs)."""
+        query = _websearch(words)
+        if query is None or not passage_ids:
+            return {}
+        rows = self._rows(
+            f"SELECT p.id, {_RANK} FROM passages p, websearch_to_tsquery('english', %s) q "
+            "WHERE p.tsv @@ q AND p.id = ANY(%s)",
+            (query, list(passage_ids)),
+        )
+        return {r[0]: float(r[1]) for r in rows}
+
+    def lexical_passages(self) -> set[str]:
+        """Ids of the passages with a text-search vector (each passage row carries its own)."""
+        return {r[0] for r in self._rows("SELECT id FROM passages WHERE tsv IS NOT NULL")}
+
+
+def _websearch(words: list[str]) -> str | None:
+    """A ``websearch_to_tsquery`` query: each distinct word quoted, joined with ``or``."""
+    unique = list(dict.fromkeys(w.replace('"', "") for w in words))
+    unique = [w for w in unique if w]
+    return " or ".join(f'"{w}"' for w in unique) or None
