@@ -8,9 +8,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, ValidationError
 
 from assistant.corroborate import corroborate
@@ -26,6 +25,9 @@ from index.backup import read_export, write_export
 from index.build import add_items
 from index.readers import read_object
 from index.types import Article, Hit
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 MAX_QUESTION_CHARS = 2000
 MAX_ARTICLES_PER_REQUEST = 1000
