@@ -1,4 +1,8 @@
-"""The `newsdesk` command line. The only module that imports click."""
+"""The `newsdesk` command line. The only module that imports click.
+
+The service (and with it numpy, the index and the answer engines) is imported when a command
+runs, not at import, so `newsdesk --help` starts in a fraction of the time.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from assistant.errors import AssistantError
-from assistant.service import Assistant
-from assistant.types import Answer, Filters
-from index.types import Hit
+
+if TYPE_CHECKING:
+    from assistant.service import Assistant
+    from assistant.types import Filters
+    from index.types import Hit
 
 # Terminal control: CSI and OSC sequences, other escapes, and C0/C1 control characters (not tab
 # or newline). Article titles, text and file names are printed, and an article's author must not
@@ -59,6 +65,8 @@ def _errors() -> Iterator[None]:
 
 
 def _filters(outlet: tuple[str, ...], since: date | None, until: date | None) -> Filters:
+    from assistant.types import Filters
+
     try:
         return Filters(outlets=outlet, since=since, until=until)
     except ValueError as e:
@@ -88,6 +96,8 @@ def _filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None) -> None:
     """newsdesk: load news articles, then ask questions answered with cited passages."""
+    from assistant.service import Assistant
+
     ctx.obj = Assistant(home=home)
 
 
@@ -204,6 +214,8 @@ def ask(
 
     Example: newsdesk ask "Who analysed the satellite imagery?"
     """
+    from assistant.types import Answer
+
     filters = _filters(outlet, since and since.date(), until and until.date())
     with _errors():
         if as_json:

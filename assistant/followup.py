@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage
+from typing import TYPE_CHECKING
 
 from assistant.types import Turn
 from index.lexical import words
 from prompts import render
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 _OPENERS = re.compile(
     r"^\s*(?:and|but|also|so|then|what about|how about|what of|same for|and what about|"
@@ -52,6 +53,8 @@ def rewrite(
 
 
 def _with_model(question: str, history: Sequence[Turn], model: BaseChatModel) -> str | None:
+    from langchain_core.messages import HumanMessage
+
     lines = "\n".join(f"{t.role}: {' '.join(t.text.split())[:600]}" for t in history[-6:])
     prompt = render("condense_question", history=lines, question=question)
     try:

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+from typing import TYPE_CHECKING
 
 from assistant.answer import decline, finish, sources_of
 from assistant.attribution import attribute
@@ -25,6 +23,10 @@ from index.embed import SentenceEmbedder
 from index.sentences import split_sentences
 from index.types import Hit
 from prompts import CANNOT_ANSWER, render
+
+if TYPE_CHECKING:  # langchain_core costs ~1 s of import; only the llm engine needs it
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import BaseMessage
 
 _MARKER = re.compile(r"\s*\[(\d+(?:\s*[,;]\s*\d+)*)\]")
 _CHOICE = re.compile(r"\bchoice\s*(\d+)\b", re.IGNORECASE)
@@ -76,6 +78,8 @@ def build_messages(
     question: str, hits: Sequence[Hit], choices: Sequence[str] = (), max_sentences: int = 4
 ) -> list[BaseMessage]:
     """The system and user messages for one question."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
     system = render("answer_system", cannot_answer=CANNOT_ANSWER, max_sentences=str(max_sentences))
     context = format_sources(hits)
     if choices:

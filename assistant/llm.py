@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from langchain_core.language_models import BaseChatModel
+from typing import TYPE_CHECKING
 
 from assistant.errors import ModelUnavailable
 from assistant.settings import LLMSettings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 
 def describe(settings: LLMSettings) -> str | None:

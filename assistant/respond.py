@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
-
-from langchain_core.language_models import BaseChatModel
+from typing import TYPE_CHECKING
 
 from assistant.answer import compose, compose_choice, decline
 from assistant.answer import confidence as evidence_confidence
@@ -24,6 +23,9 @@ from assistant.types import Answer, Filters, Turn
 from index.embed import SentenceEmbedder
 from index.library import Library
 from index.types import Hit
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 
 @dataclass(frozen=True)

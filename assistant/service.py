@@ -6,9 +6,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, ValidationError
 
 from assistant.corroborate import corroborate
@@ -29,6 +28,9 @@ from index.fetch import is_url
 from index.limits import MAX_ARTICLE_CHARS, MAX_ARTICLES_PER_REQUEST
 from index.readers import read_object
 from index.types import Article, Hit
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 MAX_QUESTION_CHARS = 2000
 MAX_URLS_PER_REQUEST = 100

@@ -2,17 +2,25 @@
 
 Idempotent by content: an article's id is the hash of its text, so the same text is embedded
 once however often or under however many URLs it arrives. A source key (URL or file) seen again
-with different text is an update: the old version's passages leave the index.
+with different text is an update: the old version's passages leave the index, and those of its
+passages whose text did not change keep their vectors (they are not embedded again).
+
+Ingest runs at the speed of the embedding model: while a batch is being embedded, a writer thread
+commits the previous one (vector store, catalog, FTS5), so store writes cost almost no wall time.
 """
 
 from __future__ import annotations
 
 import glob
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+import numpy as np
 
 from index.chunking import chunk_text
 from index.errors import IngestError, TooManyArticles
@@ -167,10 +175,48 @@ class _Batch:
     sources: list[tuple[str, Source, str]] = field(default_factory=list)
     results: list[ItemResult] = field(default_factory=list)
     ids: set[str] = field(default_factory=set)
+    reuse: dict[str, np.ndarray] = field(default_factory=dict)  # passage text -> stored vector
 
     @property
     def passages(self) -> int:
         return sum(len(p) for _, p, _ in self.articles)
+
+
+class _Writer:
+    """Commits embedded batches on a background thread, in order, one batch behind the encoder.
+
+    The queue holds at most one batch, so memory stays bounded and an interruption loses at most
+    the batch being written and the one being embedded. An error in the writer is raised in the
+    caller at its next ``submit`` or at ``close``.
+    """
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.error: BaseException | None = None
+        self._queue: queue.Queue[tuple[_Batch, np.ndarray] | None] = queue.Queue(maxsize=1)
+        self._thread = threading.Thread(target=self._run, name="newsdesk-ingest-writer")
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (job := self._queue.get()) is not None:
+            if self.error is None:
+                try:
+                    _write(self.library, *job)
+                except BaseException as e:  # re-raised in the caller's thread
+                    self.error = e
+
+    def submit(self, batch: _Batch, vectors: np.ndarray) -> None:
+        self._raise()
+        self._queue.put((batch, vectors))
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
 
 
 def ingest(
@@ -228,27 +274,32 @@ def add_items(
     with library.write_lock():
         batch = _Batch()
         keys: dict[str, str] = {}  # source key -> article id, for keys seen in this run
-        for item in items:
-            if isinstance(item, ParsedArticle) and len(item.text) > MAX_ARTICLE_CHARS:
-                item = IngestError(
-                    item.origin,
-                    f"the article is {len(item.text):,} characters; the limit is "
-                    f"{MAX_ARTICLE_CHARS:,}. Split it into several articles",
-                )
-            if isinstance(item, IngestError):
-                report.items.append(
-                    ItemResult(item.origin, "failed", reason=item.reason, line=item.line)
-                )
-                continue
-            _classify(library, item, batch, keys, report, max_tokens, overlap)
-            if progress:
-                progress("articles", 1)
-            if batch.passages >= batch_passages:
-                report.passages += _flush(library, batch, progress)
-                report.items.extend(batch.results)
-                batch = _Batch()
-        report.passages += _flush(library, batch, progress)
-        report.items.extend(batch.results)
+        added: set[str] = set()  # article ids added in this run (committed or still in flight)
+        writer = _Writer(library)
+        try:
+            for item in items:
+                if isinstance(item, ParsedArticle) and len(item.text) > MAX_ARTICLE_CHARS:
+                    item = IngestError(
+                        item.origin,
+                        f"the article is {len(item.text):,} characters; the limit is "
+                        f"{MAX_ARTICLE_CHARS:,}. Split it into several articles",
+                    )
+                if isinstance(item, IngestError):
+                    report.items.append(
+                        ItemResult(item.origin, "failed", reason=item.reason, line=item.line)
+                    )
+                    continue
+                _classify(library, item, batch, keys, added, report, max_tokens, overlap)
+                if progress:
+                    progress("articles", 1)
+                if batch.passages >= batch_passages:
+                    report.passages += _flush(library, batch, writer, progress)
+                    report.items.extend(batch.results)
+                    batch = _Batch()
+            report.passages += _flush(library, batch, writer, progress)
+            report.items.extend(batch.results)
+        finally:
+            writer.close()
     report.seconds += time.perf_counter() - started
     return report
 
@@ -258,6 +309,7 @@ def _classify(
     parsed: ParsedArticle,
     batch: _Batch,
     keys: dict[str, str],
+    added: set[str],
     report: IngestReport,
     max_tokens: int,
     overlap: int,
@@ -275,7 +327,7 @@ def _classify(
         result.status = "unchanged"
         report.items.append(result)
         return
-    known = article_id in batch.ids or library.catalog.has_article(article_id)
+    known = article_id in added or library.catalog.has_article(article_id)
     if previous is not None:
         result.status = "updated"
     elif known:
@@ -297,16 +349,44 @@ def _classify(
     passages = chunk_text(article_id, parsed.text, library.embedder, max_tokens, overlap)
     batch.articles.append((article, passages, date_timestamp(parsed.published_at)))
     batch.ids.add(article_id)
+    added.add(article_id)
+    if previous is not None and previous not in added:
+        batch.reuse.update(_unchanged_vectors(library, previous, {p.text for p in passages}))
 
 
-def _flush(library: Library, batch: _Batch, progress: ProgressCallback | None) -> int:
-    """Embed the batch's new passages, write the vectors, then commit the catalog rows."""
+def _unchanged_vectors(library: Library, article_id: str, texts: set[str]) -> dict[str, np.ndarray]:
+    """Stored vectors of the passages of ``article_id`` whose text is among ``texts``."""
+    old = library.catalog.get_article(article_id)
+    if old is None:
+        return {}
+    same = {
+        p.id: p.text for p in library.catalog.passages_of(article_id, old.text) if p.text in texts
+    }
+    return {same[pid]: vector for pid, vector in library.store.vectors(list(same)).items()}
+
+
+def _flush(
+    library: Library, batch: _Batch, writer: _Writer, progress: ProgressCallback | None
+) -> int:
+    """Embed the batch's new passages (each distinct text once), then queue the batch to write.
+
+    Returns the number of passages embedded.
+    """
     if not batch.sources:
         return 0
     passages = [p for _, ps, _ in batch.articles for p in ps]
-    vectors = library.embedder.encode([p.text for p in passages])
+    todo = [t for t in dict.fromkeys(p.text for p in passages) if t not in batch.reuse]
+    found = dict(zip(todo, library.embedder.encode(todo), strict=True)) | batch.reuse
+    vectors = np.stack([found[p.text] for p in passages]) if passages else np.zeros((0, 0))
     if progress:
-        progress("passages", len(passages))
+        progress("passages", len(todo))
+    writer.submit(batch, vectors)
+    return len(todo)
+
+
+def _write(library: Library, batch: _Batch, vectors: np.ndarray) -> None:
+    """Write a batch's vectors, then commit its catalog rows (on the writer thread)."""
+    passages = [p for _, ps, _ in batch.articles for p in ps]
     new_ids = [a.id for a, _, _ in batch.articles]
     attached = sorted({aid for aid, _, _ in batch.sources if aid not in batch.ids})
     library.catalog.mark_pending(new_ids + attached)
@@ -320,4 +400,3 @@ def _flush(library: Library, batch: _Batch, progress: ProgressCallback | None) -
     for article in library.catalog.articles_by_id(attached).values():
         library.sync_filters(article)
     library.catalog.clear_pending(orphans + attached)
-    return len(passages)

@@ -1,7 +1,7 @@
 """Sentence-transformers embeddings, loaded from a local path and never from a model hub.
 
 The heavy imports (torch, sentence-transformers) happen when a model is first loaded, so commands
-that only read the catalog stay fast.
+that only read the catalog stay fast; langchain_core is not imported at all.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from langchain_core.embeddings import Embeddings
 
 from index.errors import StoreError
 from index.types import Span
@@ -54,8 +53,12 @@ def bf16_supported() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
-class SentenceEmbedder(Embeddings):
-    """A LangChain ``Embeddings`` backed by sentence-transformers, plus the model's tokenizer.
+class SentenceEmbedder:
+    """Sentence-transformers embeddings (LangChain ``Embeddings`` methods) and the tokenizer.
+
+    It has the shape of LangChain's ``Embeddings`` (``embed_documents``, ``embed_query``) without
+    subclassing it: importing langchain_core costs about a second that commands which never embed
+    (``newsdesk stats``, ``--help``) should not pay.
 
     Args:
         model: a model name (``all-MiniLM-L6-v2`` is the shipped default) or a local path.
