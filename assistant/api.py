@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant import openai_compat
-from assistant.errors import AssistantError, TooLarge, Unauthorized
+from assistant.errors import AssistantError, NotIndexed, TooLarge, Unauthorized
 from assistant.pages import api_reference, parse_spans, reader
 from assistant.schemas import (
     AddArticles,
@@ -88,6 +88,10 @@ def create_app(assistant: Assistant) -> FastAPI:
 
     @app.exception_handler(AssistantError)
     async def _assistant_error(_: Request, exc: AssistantError) -> JSONResponse:
+        if type(exc) is NotIndexed and exc.hint is None:
+            exc.hint = (
+                "Add some first: POST /api/articles, /api/articles/upload or /api/articles/urls."
+            )
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return JSONResponse(error_body(str(exc), exc.status), exc.status, headers=headers)
 

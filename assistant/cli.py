@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, NotIndexed
 from assistant.service import Assistant
 from assistant.types import Answer, Filters
 from index.types import Hit
@@ -29,6 +29,8 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except AssistantError as e:
+        if type(e) is NotIndexed and e.hint is None:
+            e.hint = "Add some first: newsdesk ingest PATH|URL ..."
         raise click.ClickException(str(e)) from e
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import re
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
@@ -13,14 +13,24 @@ from typing import IO, Any
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, ValidationError
 
+from assistant.conversations import ConversationStore
 from assistant.corroborate import corroborate
-from assistant.errors import AssistantError, BadRequest, Busy, NotFound, NotIndexed, TooLarge
+from assistant.errors import (
+    AssistantError,
+    BadRequest,
+    Busy,
+    NotFound,
+    NotIndexed,
+    StillAdding,
+    TooLarge,
+)
 from assistant.llm import build_chat_model, describe
 from assistant.respond import Request, respond, understand
 from assistant.retrieve import retrieve
 from assistant.settings import Settings, get_settings
 from assistant.timeline import Timeline, build_timeline
 from assistant.types import Answer, Corroboration, Filters, Turn
+from assistant.uploads import AddTracker, uploaded_items
 from index import IngestReport, Library, LockedError, SentenceEmbedder, StoreError, ingest
 from index.backup import read_export, write_export
 from index.build import add_items
@@ -76,6 +86,7 @@ class Assistant:
         self, home: str | Path | None = None, settings: Settings | dict[str, Any] | None = None
     ) -> None:
         self.settings = get_settings(settings)
+        self._adds = AddTracker()
         if home is not None:
             self.settings = self.settings.model_copy(update={"home": Path(home).expanduser()})
 
@@ -104,7 +115,7 @@ class Assistant:
         """Add files, folders, globs, URLs or feeds. Bad inputs are reported, not raised."""
         if isinstance(paths_or_urls, str | Path):
             paths_or_urls = [paths_or_urls]
-        with _translated():
+        with _translated(), self._adds.running():
             return ingest(
                 self.library, list(paths_or_urls), progress, *self._chunking(),
                 self.settings.index.allow_private_urls,
@@ -131,7 +142,7 @@ class Assistant:
                 "Send them in several requests, or as a JSONL file with `newsdesk ingest`.",
             )
         items = [read_object(a, f"article {i}") for i, a in enumerate(articles)]
-        with _translated():
+        with _translated(), self._adds.running():
             return add_items(self.library, items, IngestReport(), progress, *self._chunking())
 
     def add_files(
@@ -140,19 +151,15 @@ class Assistant:
         progress: Callable[[str, int], None] | None = None,
     ) -> IngestReport:
         """Add uploaded files, given as (file name, content); any supported format."""
-        with tempfile.TemporaryDirectory(prefix="newsdesk-upload-") as tmp:
-            paths = []
-            for i, (name, content) in enumerate(files):
-                safe = re.sub(r"[^\w.-]", "_", Path(name).name)[:120] or f"upload-{i}"
-                folder = Path(tmp) / str(i)
-                folder.mkdir()
-                (folder / safe).write_bytes(content)
-                paths.append(folder / safe)
-            report = self.ingest(paths, progress)
-        for item in report.items:  # report the names the user knows, not the temp paths
-            for i, path in enumerate(paths):
-                if item.origin.startswith(str(path)):
-                    item.origin = Path(files[i][0]).name + item.origin[len(str(path)) :]
+        started = time.perf_counter()
+        report = IngestReport()
+        if progress:
+            progress("inputs_total", len(files))
+        with tempfile.TemporaryDirectory(prefix="newsdesk-upload-") as tmp, self._adds.running():
+            items = uploaded_items(files, Path(tmp), progress)
+            with _translated():
+                add_items(self.library, items, report, progress, *self._chunking())
+        report.seconds = time.perf_counter() - started
         return report
 
     def export(self, out: IO[str]) -> int:
@@ -338,12 +345,25 @@ class Assistant:
             **counts,
         )
 
+    @property
+    def adding(self) -> bool:
+        """Whether articles are being added by this process right now."""
+        return self._adds.active
+
+    @cached_property
+    def conversations(self) -> ConversationStore:
+        """The conversations saved under ``settings.home`` (used by the web UI)."""
+        return ConversationStore(self.settings.home / "conversations")
+
     def _require_articles(self) -> None:
         if self.library.catalog.counts()["articles"] == 0:
-            raise NotIndexed(
-                f"No articles are indexed in {self.settings.home} yet.",
-                "Add some first: newsdesk ingest PATH|URL ...",
-            )
+            if self.adding:
+                raise StillAdding(
+                    "No article is searchable yet: articles are being added right now.",
+                    "Ask again when adding finishes.",
+                )
+            # No hint here: each edge says how to add articles in its own terms.
+            raise NotIndexed(f"No articles are indexed in {self.settings.home} yet.")
 
     def _check_engine(self, engine: str | None) -> str:
         engine = engine or self.settings.answer.engine

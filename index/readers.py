@@ -111,9 +111,13 @@ def read_text(raw: str, origin: str, key: str | None = None) -> ParsedArticle:
         try:
             loaded = yaml.safe_load(front.group(1) or "") or {}
         except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            line = mark.line + 2 if mark is not None else None
-            raise IngestError(origin, f"invalid front matter: {e}", line) from e
+            # "title: Fire at plant: 800 flee" is invalid YAML but plainly meant: read such
+            # key: value lines as written; anything else is reported.
+            loaded = _plain_front_matter(front.group(1) or "")
+            if loaded is None:
+                mark = getattr(e, "problem_mark", None)
+                line = mark.line + 2 if mark is not None else None
+                raise IngestError(origin, f"invalid front matter: {e}", line) from e
         if not isinstance(loaded, dict):
             raise IngestError(origin, "front matter must be key: value lines", 2)
         meta = {str(k): v for k, v in loaded.items()}
@@ -133,6 +137,22 @@ def read_text(raw: str, origin: str, key: str | None = None) -> ParsedArticle:
         author=_author(meta),
         published_at=parse_date(_first(meta, DATE_FIELDS)),
     )
+
+
+def _plain_front_matter(block: str) -> dict[str, str] | None:
+    """``key: value`` lines split at their first colon, or None if a line is not one."""
+    meta = {}
+    for line in block.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        found = _PLAIN_LINE.match(line)
+        if not found or found.group(2).lstrip()[:1] in tuple("[]{}&*!|>%@`"):
+            return None  # YAML syntax gone wrong, not a plain title
+        meta[found.group(1)] = found.group(2).strip().strip("\"'")
+    return meta
+
+
+_PLAIN_LINE = re.compile(r"^([A-Za-z_][\w-]*):[ \t]+(.*)$")
 
 
 def read_html(
@@ -242,7 +262,12 @@ def read_json(raw: str, origin: str) -> Iterator[Item]:
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as e:
-        yield IngestError(origin, f"invalid JSON: {e.msg}", e.lineno)
+        yield IngestError(
+            origin,
+            f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}. Fix the file there "
+            "and add it again.",
+            e.lineno,
+        )
         return
     if isinstance(value, dict):
         for field in ("articles", "items", "data", "results", "documents"):
