@@ -88,8 +88,13 @@ class ConversationStore:
         turns: list[dict[str, str]],
         chat: list[dict[str, Any]],
         cards: str,
+        question: str = "",
     ) -> Conversation:
-        """Create (``conversation_id`` None) or update a conversation; returns it."""
+        """Create (``conversation_id`` None) or update a conversation; returns it.
+
+        A new conversation is titled after its first question (``question`` if no turn has
+        one yet, e.g. when the first question could not be answered).
+        """
         now = _now()
         with self._lock:
             if conversation_id:
@@ -100,7 +105,7 @@ class ConversationStore:
                         f"{MAX_CONVERSATIONS} conversations are saved already.",
                         "Delete some in the Conversations list first.",
                     )
-                first = next((t["text"] for t in turns if t.get("role") == "user"), "")
+                first = next((t["text"] for t in turns if t.get("role") == "user"), question)
                 current = Conversation(
                     id=secrets.token_hex(8),
                     title=title_from(first) or "Conversation",

@@ -34,7 +34,7 @@ def test_save_reopen_rename_delete_across_instances(tmp_path: Path) -> None:
     assert again.rename(saved.id, "  Norchem   fire ").title == "Norchem fire"
     assert store.get(saved.id).title == "Norchem fire"
     second = store.save(None, TURNS[:1], CHAT[:1], "")
-    assert [c.id for c in store.all()][0] in (second.id, saved.id)
+    assert {c.id for c in store.all()} == {second.id, saved.id}
     store.delete(saved.id)
     assert [c.id for c in store.all()] == [second.id]
     with pytest.raises(NotFound):
