@@ -49,7 +49,7 @@ def _now() -> str:
 def title_from(question: str) -> str:
     """A conversation's default title: its first question, shortened."""
     text = " ".join(question.split())
-    return text if len(text) <= 60 else text[:60].rsplit(" ", 1)[0] + "…"
+    return text if len(text) <= 60 else text[:60].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 class ConversationStore:

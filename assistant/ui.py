@@ -28,6 +28,7 @@ NO_SOURCES = "<div id='sources' class='nd-sources'></div>"
 LAYOUT_CSS = """
 #ask-row { flex-wrap: nowrap; gap: .5rem; }
 #ask { min-width: 5rem; }
+#filter-error { color: #b91c1c; }
 #library table, #add-results table { table-layout: auto; }
 @media (max-width: 640px) {
   #chat { height: 42vh !important; min-height: 260px; }
@@ -51,12 +52,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         return ""
 
     def library_line() -> str:
-        s = assistant.stats()
-        span = ""
-        if s.first_published and s.last_published:
-            span = f" · published {s.first_published[:10]} to {s.last_published[:10]}"
-        counts = f"{s.articles} articles · {s.passages} passages · {s.outlets} outlets"
-        return f"**Library:** {counts}{span}"
+        return views.library_line(assistant.stats())
 
     def outlet_choices() -> Any:
         return gr.update(choices=[o for o, _ in assistant.outlets()])
@@ -81,15 +77,15 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
     ) -> Iterator[tuple[Any, ...]]:
         keep = gr.update()
         if not message or not message.strip():
-            yield chat, turns, keep, "", conversation, keep, ""
+            yield chat, turns, keep, "", conversation, keep, "", keep
             return
         filters, problem = views.parse_filters(outlets, since, until)
         if filters is None:  # shown beside the date fields; the chat and the question stay
-            yield chat, turns, keep, keep, conversation, keep, problem
+            yield chat, turns, keep, keep, conversation, keep, problem, keep
             return
         chat = [*chat, {"role": "user", "content": escape_markdown(message)}]
         chat.append({"role": "assistant", "content": "*Searching the articles…*"})
-        yield chat, turns, keep, "", conversation, keep, ""
+        yield chat, turns, keep, "", conversation, keep, "", keep
         draft, cards = "", NO_SOURCES
         try:
             history = [Turn.model_validate(t) for t in turns]
@@ -107,7 +103,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 elif engine == "llm":
                     draft += item
                     chat[-1] = {"role": "assistant", "content": escape_markdown(draft) + " ▌"}
-                    yield chat, turns, keep, "", conversation, keep, ""
+                    yield chat, turns, keep, "", conversation, keep, "", keep
         except AssistantError as e:
             chat[-1] = {"role": "assistant", "content": views.error_text(e)}
         except Exception as e:  # never a stack trace in the page
@@ -115,12 +111,13 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
                 "role": "assistant",
                 "content": f"**Something went wrong** ({type(e).__name__}). See the server log.",
             }
+        named: Any = keep
         try:
             saved = store.save(conversation, turns, chat, cards, message)
-            conversation = saved.id
+            conversation, named = saved.id, saved.title
         except AssistantError:
             pass  # the answer still shows; the list says nothing new
-        yield chat, turns, cards, "", conversation, conversation_list(conversation), ""
+        yield chat, turns, cards, "", conversation, conversation_list(conversation), "", named
 
     def open_conversation(conversation: str | None) -> tuple[Any, ...]:
         if not conversation:
@@ -191,40 +188,18 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
     ) -> tuple[str, Any]:
         if problem := token_problem(given_token):
             return problem, gr.update()
-        counts = {"inputs": 0, "articles": 0, "passages": 0, "total": 0}
-
-        def report_progress(kind: str, n: int) -> None:
-            if kind == "inputs_total":
-                counts["total"] += n
-            else:
-                counts[kind] += n
-            done = counts["inputs"] / counts["total"] if counts["total"] else None
-            progress(
-                done,
-                desc=f"{counts['articles']} articles read, {counts['passages']} passages embedded",
-            )
-
-        reports = []
+        pasted = {
+            "text": text,
+            "title": title,
+            "url": url,
+            "outlet": outlet,
+            "published_at": published,
+        }
+        names = [Path(getattr(f, "name", f)) for f in files or []]  # Gradio keeps the file name
         try:
-            if files:
-                # Gradio keeps the original file name as the last part of its upload path.
-                loaded = [
-                    (Path(getattr(f, "name", f)).name, Path(getattr(f, "name", f)).read_bytes())
-                    for f in files
-                ]
-                reports.append(assistant.add_files(loaded, report_progress))
-            if text and text.strip():
-                article = {
-                    "text": text,
-                    "title": title or None,
-                    "url": url or None,
-                    "outlet": outlet or None,
-                    "published_at": published or None,
-                }
-                reports.append(assistant.add_articles([article], report_progress))
-            wanted = [u.strip() for u in (urls or "").splitlines() if u.strip()]
-            if wanted:
-                reports.append(assistant.ingest(wanted, report_progress))
+            reports = views.add_everything(
+                assistant, names, pasted, urls, views.progress_text(progress)
+            )
         except AssistantError as e:
             return f"**Could not add:** {escape_markdown(str(e))}", gr.update()
         if not reports:
@@ -249,7 +224,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         row = list(evt.row_value or [])
         if len(row) < 5:
             return "", gr.update(interactive=False, value="Delete the selected article")
-        label = f"Delete “{str(row[0])[:60]}”"
+        label = f"Delete “{views.shorten(str(row[0]), 60)}”"
         return str(row[4]), gr.update(interactive=True, value=label)
 
     def delete(article_id: str, given_token: str, query: str) -> tuple[str, Any, str, Any]:
@@ -387,7 +362,7 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
             api_visibility="undocumented",
         )
         chat_inputs = [question, chatbot, turns, conversation, *filter_inputs, engine, research]
-        chat_outputs = [chatbot, turns, cards, question, conversation, listed, filter_error]
+        chat_outputs = [chatbot, turns, cards, question, conversation, listed, filter_error, title]
         for trigger in (ask.click, question.submit):
             trigger(respond, chat_inputs, chat_outputs, api_visibility="undocumented").then(
                 lambda c: c, conversation, saved_id, api_visibility="undocumented"

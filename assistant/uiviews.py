@@ -6,12 +6,15 @@ messages are written in the UI's words (tabs and buttons), never as command line
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from assistant.conversations import Conversation
 from assistant.errors import AssistantError, NotIndexed, StillAdding
 from assistant.render import escape_markdown
+from assistant.service import Assistant, Stats
 from assistant.types import Answer, Filters
 from index import Article, IngestReport
 
@@ -31,6 +34,23 @@ STILL_ADDING = (
 )
 RESULT_COLUMNS = ["file or input", "status", "title", "reason"]
 LIBRARY_COLUMNS = ["title", "outlet", "published", "passages", "id"]
+
+
+def library_line(stats: Stats) -> str:
+    """The line above the tabs: counts and the publication date span."""
+    span = ""
+    if stats.first_published and stats.last_published:
+        span = f" · published {stats.first_published[:10]} to {stats.last_published[:10]}"
+    counts = f"{stats.articles} articles · {stats.passages} passages · {stats.outlets} outlets"
+    return f"**Library:** {counts}{span}"
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with "…" if cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def parse_filters(
@@ -66,6 +86,42 @@ def error_text(error: AssistantError) -> str:
     if isinstance(error, NotIndexed):
         return NO_ARTICLES
     return f"**Could not answer:** {escape_markdown(str(error))}"
+
+
+def progress_text(show: Callable[..., Any]) -> Callable[[str, int], None]:
+    """An ingest progress callback that shows counts through ``show(fraction, desc=...)``."""
+    counts = {"inputs": 0, "articles": 0, "passages": 0, "inputs_total": 0}
+
+    def report(kind: str, n: int) -> None:
+        counts[kind] += n
+        total = counts["inputs_total"]
+        show(
+            counts["inputs"] / total if total else None,
+            desc=f"{counts['articles']} articles read, {counts['passages']} passages embedded",
+        )
+
+    return report
+
+
+def add_everything(
+    assistant: Assistant,
+    files: list[Path],
+    pasted: Mapping[str, str | None],
+    urls: str,
+    progress: Callable[[str, int], None],
+) -> list[IngestReport]:
+    """Add uploaded files, a pasted article and URLs; one report per kind given."""
+    reports = []
+    if files:
+        loaded = [(path.name, path.read_bytes()) for path in files]
+        reports.append(assistant.add_files(loaded, progress))
+    if (pasted.get("text") or "").strip():
+        article = {k: v or None for k, v in pasted.items()}
+        reports.append(assistant.add_articles([article], progress))
+    wanted = [u.strip() for u in (urls or "").splitlines() if u.strip()]
+    if wanted:
+        reports.append(assistant.ingest(wanted, progress))
+    return reports
 
 
 def report_rows(report: IngestReport) -> list[list[str]]:
