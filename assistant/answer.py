@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from assistant.attribution import attribute
 from assistant.choices import weigh_choices
-from assistant.evidence import Candidate, Query, candidates, coverage
+from assistant.evidence import Candidate, Query, candidates, coverage, wants_date
 from assistant.types import Answer, Citation, Filters, Source
 from index.embed import SentenceEmbedder
 from index.types import Hit
@@ -52,6 +52,11 @@ def compose(
     top = ranked[0].score
     floor = max(min_relevance, 0.85 * top) if abstain else 0.85 * top
     chosen = [c for c in ranked if c.score >= floor][:max_sentences] or ranked[:1]
+    if wants_date(query.text):
+        # A "when" answer quotes the sentences that give the date, not the headline around it.
+        dated = [c for c in ranked if c.typed and c.score >= 0.8 * top]
+        if dated:
+            chosen = [c for c in chosen if c.typed] or dated[:1]
     citations = readable(cite(chosen))
     return _answer(query.text, body_of(citations), hits, filters, best, citations)
 

@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.api_events import events_router
 from assistant.api_v1 import v1_router
-from assistant.errors import AssistantError, error_body
+from assistant.errors import AssistantError, NotIndexed, error_body
 from assistant.limits import RequestLimits
 from assistant.pages import api_reference, parse_spans, reader
 from assistant.schemas import (
@@ -62,6 +62,10 @@ def create_app(assistant: Assistant) -> FastAPI:
 
     @app.exception_handler(AssistantError)
     async def _assistant_error(_: Request, exc: AssistantError) -> JSONResponse:
+        if type(exc) is NotIndexed and exc.hint is None:
+            exc.hint = (
+                "Add some first: POST /api/articles, /api/articles/upload or /api/articles/urls."
+            )
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return JSONResponse(error_body(public(str(exc)), exc.status), exc.status, headers=headers)
 

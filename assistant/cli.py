@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, NotIndexed
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
@@ -61,6 +61,8 @@ def _errors() -> Iterator[None]:
     try:
         yield
     except AssistantError as e:
+        if type(e) is NotIndexed and e.hint is None:
+            e.hint = "Add some first: newsdesk ingest PATH|URL ..."
         raise click.ClickException(str(e)) from e
 
 

@@ -49,6 +49,10 @@ class NotIndexed(AssistantError):
     status = 409
 
 
+class StillAdding(NotIndexed):
+    """Nothing is searchable yet because the first articles are being added right now."""
+
+
 class Busy(AssistantError):
     """Another process holds the index's write lock."""
 

@@ -119,17 +119,37 @@ _PLACE = re.compile(
 )
 
 
+_WHEN = re.compile(r"\bwhen\b|\bwhat (?:year|day|date|month)\b|\bhow soon\b", re.I)
+# "When will the council vote?" asks about what is to come; "planned for Tuesday, was
+# postponed" is a date but not the answer, "is now expected on June 3" is.
+_ASKS_FUTURE = re.compile(
+    r"\b(?:when|what (?:year|day|date|month))\s+(?:will|is|are|shall|would)\b|\bhow soon\b", re.I
+)
+_FUTURE = re.compile(
+    r"\b(?:will|expected|scheduled|due|set (?:for|to)|is to|are to|upcoming|next|"
+    r"postponed (?:until|to)|moved to|delayed (?:until|to))\b",
+    re.I,
+)
+
+
+def wants_date(question: str) -> bool:
+    """Whether the question asks when (a date is the answer)."""
+    return bool(_WHEN.search(question))
+
+
 def answer_type_match(question: str, sentence: str) -> bool:
     """Whether ``sentence`` holds the kind of thing the question word asks for.
 
-    "How many" wants a number, "when" a date, "where" a named place after a preposition,
-    "who"/"which" a capitalised name.
+    "How many" wants a number, "when" a date (a date still to come when the question asks
+    "when will..."), "where" a named place after a preposition, "who"/"which" a capitalised
+    name.
     """
     q = question.lower()
     if re.search(r"\bhow (?:many|much|long|far|old)\b|\bwhat (?:number|percentage|share)\b", q):
         return bool(_NUMBER.search(sentence))
-    if re.search(r"\bwhen\b|\bwhat (?:year|day|date|month)\b", q):
-        return bool(_DATE.search(sentence))
+    if wants_date(q):
+        dated = bool(_DATE.search(sentence))
+        return dated and (not _ASKS_FUTURE.search(q) or bool(_FUTURE.search(sentence)))
     if re.search(r"\bwhere\b", q):
         return bool(_PLACE.search(sentence))
     if re.search(r"\b(?:who|whom|whose|which)\b", q):

@@ -70,7 +70,9 @@ def unpack(request: ChatRequest, assistant: Assistant) -> tuple[str, list[Turn],
             f"Use one of: {', '.join(m['id'] for m in models(assistant)['data'])}.",
         )
     turns = [
-        Turn(role=m.role, text=message_text(m.content))  # type: ignore[arg-type]
+        # An earlier reply's source list is not what the conversation is about: follow-ups
+        # are resolved against the answer itself.
+        Turn(role=m.role, text=message_text(m.content).split("\n\nSources:", 1)[0])  # type: ignore[arg-type]
         for m in request.messages
         if m.role in ("user", "assistant") and message_text(m.content).strip()
     ]

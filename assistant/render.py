@@ -108,7 +108,7 @@ def _card(source: Source, quotes: list[Citation], all_citations: list[Citation])
         f"<a class='nd-open' href='{html.escape(reader, quote=True)}'"
         f" target='_blank' rel='noopener'>open article</a></div>"
         f"<blockquote class='nd-passage'>{passage}</blockquote>"
-        + "".join(_who(c) for c in quotes)
+        + "".join(dict.fromkeys(_who(c) for c in quotes))  # one line per distinct claimant
         + _checks(quotes)
         + "</div>"
     )
@@ -116,7 +116,7 @@ def _card(source: Source, quotes: list[Citation], all_citations: list[Citation])
 
 def _checks(citations: list[Citation]) -> str:
     """Corroboration and conflicts of a card's quotes, when they were checked."""
-    out = []
+    out: list[str] = []
     for c in citations:
         k = c.corroboration
         if k is None:
@@ -134,7 +134,7 @@ def _checks(citations: list[Citation]) -> str:
                 f"<div class='nd-conflict'>⚠ {html.escape(x.reason)} — {where}{when}: "
                 f"“{html.escape(ev.quote)}”</div>"
             )
-    return "".join(out)
+    return "".join(dict.fromkeys(out))  # two quotes of one passage share their checks
 
 
 def _who(citation: Citation) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
@@ -10,8 +11,17 @@ from typing import IO, TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
+from assistant.conversations import ConversationStore
 from assistant.corroborate import corroborate
-from assistant.errors import AssistantError, BadRequest, Busy, NotFound, NotIndexed, TooLarge
+from assistant.errors import (
+    AssistantError,
+    BadRequest,
+    Busy,
+    NotFound,
+    NotIndexed,
+    StillAdding,
+    TooLarge,
+)
 from assistant.history import check_history
 from assistant.llm import build_chat_model, describe
 from assistant.respond import Request, respond, understand
@@ -19,7 +29,7 @@ from assistant.retrieve import retrieve
 from assistant.settings import Settings, get_settings
 from assistant.timeline import Timeline, build_timeline
 from assistant.types import Answer, Corroboration, Filters, Turn
-from assistant.uploads import clean_stale_uploads, upload_folder
+from assistant.uploads import AddTracker, clean_stale_uploads, upload_folder, uploaded_items
 from index import IngestReport, Library, LockedError, SentenceEmbedder, StoreError, ingest
 from index.backup import read_export, write_export
 from index.build import add_items
@@ -89,6 +99,7 @@ class Assistant:
         model: BaseChatModel | None = None,
     ) -> None:
         self.settings = get_settings(settings)
+        self._adds = AddTracker()
         if home is not None:
             self.settings = self.settings.model_copy(update={"home": Path(home).expanduser()})
         self.model = model
@@ -134,7 +145,7 @@ class Assistant:
         """
         if isinstance(paths_or_urls, str | Path):
             paths_or_urls = [paths_or_urls]
-        with _translated():
+        with _translated(), self._adds.running():
             return ingest(
                 self.library, list(paths_or_urls), progress, *self._chunking(),
                 self.settings.index.allow_private_urls, max_articles,
@@ -173,7 +184,7 @@ class Assistant:
         ``published_at``; the other field names of JSON dumps are accepted too.
         """
         items = [read_object(a, f"article {i}") for i, a in enumerate(articles)]
-        with _translated():
+        with _translated(), self._adds.running():
             return add_items(
                 self.library, items, IngestReport(), progress, *self._chunking(),
                 MAX_ARTICLES_PER_REQUEST,
@@ -188,13 +199,21 @@ class Assistant:
 
         The files are written to a folder of their own under ``home/uploads`` that is removed
         afterwards (and at the next start of a server, if the process was killed meanwhile).
+        Articles and messages keep the names the user knows (source ``upload:<file name>``),
+        never the temporary paths, so uploading the same file again is ``unchanged``.
         """
-        with upload_folder(self.settings.home, files) as paths:
-            report = self.ingest(paths, progress, MAX_ARTICLES_PER_REQUEST)
-        for item in report.items:  # report the names the user knows, not the temp paths
-            for i, path in enumerate(paths):
-                if item.origin.startswith(str(path)):
-                    item.origin = Path(files[i][0]).name + item.origin[len(str(path)) :]
+        started = time.perf_counter()
+        report = IngestReport()
+        if progress:
+            progress("inputs_total", len(files))
+        with upload_folder(self.settings.home, files) as paths, self._adds.running():
+            items = uploaded_items(files, paths, progress)
+            with _translated():
+                add_items(
+                    self.library, items, report, progress, *self._chunking(),
+                    MAX_ARTICLES_PER_REQUEST,
+                )  # fmt: skip
+        report.seconds = time.perf_counter() - started
         return report
 
     def clean_uploads(self) -> list[Path]:
@@ -388,12 +407,25 @@ class Assistant:
             **counts,
         )
 
+    @property
+    def adding(self) -> bool:
+        """Whether articles are being added by this process right now."""
+        return self._adds.active
+
+    @cached_property
+    def conversations(self) -> ConversationStore:
+        """The conversations saved under ``settings.home`` (used by the web UI)."""
+        return ConversationStore(self.settings.home / "conversations")
+
     def _require_articles(self) -> None:
         if self.library.catalog.counts()["articles"] == 0:
-            raise NotIndexed(
-                f"No articles are indexed in {self.settings.home} yet.",
-                "Add some first: newsdesk ingest PATH|URL ...",
-            )
+            if self.adding:
+                raise StillAdding(
+                    "No article is searchable yet: articles are being added right now.",
+                    "Ask again when adding finishes.",
+                )
+            # No hint here: each edge says how to add articles in its own terms.
+            raise NotIndexed(f"No articles are indexed in {self.settings.home} yet.")
 
     def _check_engine(self, engine: str | None) -> str:
         engine = engine or self.settings.answer.engine

@@ -2,7 +2,9 @@
 
 Uploads go to ``NEWSDESK_HOME/uploads/<pid>-<random>/<n>/<name>``. The folder is removed when the
 request ends; folders whose process no longer runs (killed with -9) are removed when a server
-starts (``clean_stale_uploads``).
+starts (``clean_stale_uploads``). Articles are read under the names their owner knows: the source
+key is ``upload:<file name>`` and every message names the original file, so uploading the same
+file again is ``unchanged`` and no source is ever recorded under a temporary path.
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.errors import BadRequest
+from index.errors import IngestError
+from index.readers import Item, read_path
 
 
 @contextmanager
@@ -72,3 +77,52 @@ def _running(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def uploaded_items(
+    files: Sequence[tuple[str, bytes]],
+    paths: Sequence[Path],
+    progress: Callable[[str, int], None] | None = None,
+) -> Iterator[Item]:
+    """The articles (or failures) of uploaded ``(name, content)`` pairs, saved at ``paths``."""
+    for (name, _), path in zip(files, paths, strict=True):
+        original = Path(name.replace("\\", "/")).name or path.name
+        if progress:
+            progress("inputs", 1)
+        for item in read_path(path):
+            yield _renamed(item, path, original)
+
+
+def _renamed(item: Item, path: Path, original: str) -> Item:
+    temp = str(path)
+    if isinstance(item, IngestError):
+        origin = original + item.origin.removeprefix(temp)
+        return IngestError(origin, item.reason.replace(temp, original), item.line)
+    key = item.key
+    if key == path.resolve().as_uri():
+        key = f"upload:{original}"
+    return item.model_copy(update={"origin": original + item.origin.removeprefix(temp), "key": key})
+
+
+class AddTracker:
+    """Counts the adds running in this process, so an ask meanwhile can say so."""
+
+    def __init__(self) -> None:
+        self._running = 0
+        self._lock = threading.Lock()
+
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        """Hold while adding articles."""
+        with self._lock:
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._running -= 1
+
+    @property
+    def active(self) -> bool:
+        """Whether an add is running."""
+        return self._running > 0

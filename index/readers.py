@@ -154,6 +154,11 @@ def _front_matter(raw: str, origin: str) -> dict[Any, Any]:
     except RecursionError as e:
         raise IngestError(origin, "front matter is nested too deeply", 2) from e
     except yaml.YAMLError as e:
+        # "title: Fire at plant: 800 flee" is invalid YAML but plainly meant: read such
+        # key: value lines as written; anything else is reported.
+        plain = _plain_front_matter(raw)
+        if plain is not None:
+            return plain
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 2 if mark is not None else None
         raise IngestError(origin, f"invalid front matter: {e}", line) from e
@@ -193,6 +198,22 @@ def _front_matter_loader() -> type:
                 self.depth -= 1
 
     return Loader
+
+
+def _plain_front_matter(block: str) -> dict[str, str] | None:
+    """``key: value`` lines split at their first colon, or None if a line is not one."""
+    meta = {}
+    for line in block.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        found = _PLAIN_LINE.match(line)
+        if not found or found.group(2).lstrip()[:1] in tuple("[]{}&*!|>%@`"):
+            return None  # YAML syntax gone wrong, not a plain title
+        meta[found.group(1)] = found.group(2).strip().strip("\"'")
+    return meta
+
+
+_PLAIN_LINE = re.compile(r"^([A-Za-z_][\w-]*):[ \t]+(.*)$")
 
 
 def read_html(
@@ -343,8 +364,12 @@ def _load_json(raw: str, origin: str) -> Any:
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as e:
-        where = f"line {e.lineno} column {e.colno}" if e.lineno > 1 else f"column {e.colno}"
-        raise IngestError(origin, f"invalid JSON at {where}: {e.msg}", e.lineno) from e
+        raise IngestError(
+            origin,
+            f"invalid JSON at line {e.lineno}, column {e.colno}: {e.msg}. Fix the file there "
+            "and add it again.",
+            e.lineno,
+        ) from e
     except RecursionError as e:  # deeper than Python's recursion limit: json gives up
         raise IngestError(origin, too_deep) from e
     if json_depth(value) > MAX_JSON_DEPTH:

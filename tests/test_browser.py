@@ -1,9 +1,10 @@
 """The UI in a real browser: `newsdesk serve` on an empty library, driven by Debian chromium.
 
-The browser steps live in tests/browser/ui.spec.mjs (playwright-core, no test runner): upload an
-HTML article with hostile markup, ask, check the cited answer, the source card and the reader
-page, that nothing from the article runs, and the outlet/date filters. Screenshots go to
-tests/artifacts/screenshots. Needs /usr/bin/chromium and `npm install` in tests/browser; without
+The browser steps live in tests/browser/ui.spec.mjs (playwright-core, no test runner): the empty
+state, an upload (with an ask while it runs, a re-upload, a broken file), an HTML article with
+hostile markup, cited answers, source cards and the reader page, filters and a bad date, a
+conversation with a pronoun follow-up that survives a reload, renaming and deleting it, the
+library, and a 390 px screen. Screenshots of each state go to tests/artifacts/screenshots. Needs /usr/bin/chromium and `npm install` in tests/browser; without
 them the test skips (fails on CI).
 """
 
@@ -27,7 +28,8 @@ BROWSER_DIR = ROOT / "tests" / "browser"
 SPEC = BROWSER_DIR / "ui.spec.mjs"
 PLAYWRIGHT = BROWSER_DIR / "node_modules" / "playwright-core"
 SCREENSHOTS = ROOT / "tests" / "artifacts" / "screenshots"
-SPEC_TIMEOUT = 240
+SPEC_TIMEOUT = 600
+STATES = ("empty", "uploading", "answer", "conflict", "error", "library", "narrow")
 
 
 def _require(ok: bool, why: str) -> None:
@@ -89,6 +91,9 @@ def test_ui_in_a_real_browser(tmp_path: Path) -> None:
             f"screenshots: {SCREENSHOTS}"
         )
         assert "PASS all steps" in text
-        assert (SCREENSHOTS / "07-filtered.png").is_file()
+        taken = {p.stem.split("-", 1)[1] for p in SCREENSHOTS.glob("*.png")}
+        assert set(STATES) <= taken, f"missing screenshots: {set(STATES) - taken}"
+        # the conversation left open was saved in the home, where a restarted server finds it
+        assert list((home / "conversations").glob("*.json"))
     finally:
         stop(server)

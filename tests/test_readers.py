@@ -612,3 +612,24 @@ def test_seed_article() -> None:
     assert article.text == clean_text(raw)
     assert article.key == path.resolve().as_uri()
     assert article.origin == str(path)
+
+
+def test_md_front_matter_title_with_a_colon_is_read_as_written(tmp_path: Path) -> None:
+    """Unquoted "title: A: B" is invalid YAML, but plainly a title: the file is not rejected."""
+    path = tmp_path / "colon.md"
+    path.write_text(
+        "---\ntitle: Norchem fire: 800 flee their homes\noutlet: Riverside Gazette\n"
+        "date: 2024-05-10\n---\nA fire broke out at the Norchem plant on Thursday.\n"
+    )
+    (article,) = list(read_path(path))
+    assert article.title == "Norchem fire: 800 flee their homes"
+    assert article.outlet == "Riverside Gazette"
+    assert article.published_at is not None and article.published_at.startswith("2024-05-10")
+
+
+def test_broken_json_reason_is_complete(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('{"title": "A", "text": "Body."\n "url": "x"}')
+    (error,) = list(read_path(path))
+    assert error.reason.startswith("invalid JSON at line 2, column 2: Expecting ',' delimiter.")
+    assert error.reason.endswith("Fix the file there and add it again.")

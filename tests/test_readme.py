@@ -60,14 +60,16 @@ def test_readme_api_examples_run(server: str, tmp_path: Path) -> None:  # noqa: 
     port = server.rsplit(":", 1)[1]
     ran = 0
     for command in curl_commands():
-        if any(p in command for p in ("ARTICLE_ID", "story.html", "example.com")):
+        if any(p in command for p in ("ARTICLE_ID", "example.com")):
             continue  # placeholders a reader fills in
         done = subprocess.run(
             command.replace("7860", port), shell=True, capture_output=True, text=True, timeout=120,
-            cwd=tmp_path,
+            cwd=ROOT,
         )  # fmt: skip
         assert done.returncode == 0, (command, done.stderr)
         assert '"ok":false' not in done.stdout.replace(" ", ""), (command, done.stdout)
+        if "/upload" in command:  # the upload example adds its file (or finds it unchanged)
+            assert '"failed":0' in done.stdout.replace(" ", ""), done.stdout
         ran += 1
     assert ran >= 8
     served = [b for b in python_blocks() if "7860" in b]  # the openai and gradio_client blocks
@@ -80,7 +82,9 @@ def test_readme_api_examples_run(server: str, tmp_path: Path) -> None:  # noqa: 
     openai_run, gradio_run = runs
     assert "The New York Times" in openai_run["reply"].choices[0].message.content
     assert openai_run["cited"] and openai_run["chunk"].usage.total_tokens > 0
-    assert "The New York Times" in str(gradio_run["chat"][-1]["content"])
+    answer = gradio_run["answer"]  # data, not Markdown: the text and its citations
+    assert "The New York Times" in answer["answer"] and "\\" not in answer["answer"]
+    assert answer["citations"][0]["quote"] in answer["answer"]
 
 
 @pytest.mark.llm
@@ -110,3 +114,12 @@ def test_readme_langchain_example_runs(
     assert answer.engine == "llm" and answer.claims and not answer.abstained
     printed = capsys.readouterr().out
     assert printed.strip() and all(c.quote in printed for c in answer.citations)
+
+
+def test_readme_names_every_ui_tab() -> None:
+    tabs = re.findall(r'gr\.Tab\("([^"]+)"', (ROOT / "assistant" / "ui.py").read_text())
+    text = (ROOT / "README.md").read_text()
+    count = {3: "three", 4: "four", 5: "five", 6: "six"}[len(tabs)]
+    assert f"**The UI** has {count} tabs" in text
+    for tab in tabs:
+        assert f"- *{tab}*:" in text, tab

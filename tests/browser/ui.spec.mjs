@@ -8,9 +8,10 @@
 // message and exits 1. Never waits for 'networkidle': Gradio keeps a stream open.
 
 import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const BASE = (process.argv[2] || '').replace(/\/+$/, '');
 const SHOTS = process.argv[3];
@@ -20,6 +21,7 @@ if (!BASE || !SHOTS) {
 }
 mkdirSync(SHOTS, { recursive: true });
 
+const REPORTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'reports');
 const OUTLET = 'Valley Courier';
 const QUESTION = 'When did the main bridge reopen?';
 const ANSWER_FRAGMENT = 'reopened on Saturday, March 2';
@@ -69,8 +71,8 @@ const LAUNCH = {
   ],
 };
 
-const T_SHORT = 15_000; // UI reactions
-const T_ADD = 120_000; // upload + extraction + embedding
+const T_SHORT = 30_000; // UI reactions
+const T_ADD = 240_000; // upload + extraction + embedding
 const T_ANSWER = 120_000; // the first question loads the embedding model
 
 class StepFailure extends Error {}
@@ -114,9 +116,49 @@ async function waitForBotCount(page, n, timeout) {
   );
 }
 
+// Ask in the chat and wait until the new last bot message passes ``done``.
+async function askAndWait(page, question, done) {
+  const before = await page.evaluate(
+    () => document.querySelectorAll('#chat [data-testid="bot"], #chat .message.bot').length,
+  );
+  const previous = await lastBotText(page);
+  await page.locator('#question textarea').fill(question);
+  await page.locator('#ask').click();
+  await waitForBotCount(page, before + 1, T_SHORT);
+  // the reply starts as "Searching the articles…": wait for it, then for what replaces it
+  await page.locator('#chat', { hasText: 'Searching the articles' }).waitFor({ timeout: 5_000 })
+    .catch(() => {});
+  const deadline = Date.now() + T_ANSWER;
+  for (;;) {
+    const text = await lastBotText(page);
+    if (text !== previous && !/Searching the articles/.test(text) && done(text)) return text;
+    if (Date.now() > deadline) throw new StepFailure(`no answer to "${question}": ${text}`);
+    await page.waitForTimeout(300);
+  }
+}
+
+const LONG_TITLE = 'Norchem fire: what we know about the blaze, the evacuation, the cause and the council vote';
 const workDir = mkdtempSync(join(tmpdir(), 'newsdesk-ui-'));
 const articlePath = join(workDir, FILE_NAME);
 writeFileSync(articlePath, ARTICLE_HTML);
+const uploads = [articlePath];
+for (const name of readdirSync(REPORTS)) {
+  copyFileSync(join(REPORTS, name), join(workDir, name));
+  uploads.push(join(workDir, name));
+}
+// an outlet that gives the gazette's count differently (a conflict), with a colon in its
+// unquoted front-matter title, and a JSON file that is broken
+writeFileSync(join(workDir, 'post-evacuation.md'), `---
+title: ${LONG_TITLE}
+outlet: Easton Post
+date: 2024-05-11
+---
+Officials said 1,200 residents were evacuated from the streets around the plant overnight.
+
+The fire at the Norchem plant was the worst in the town in a decade.
+`);
+writeFileSync(join(workDir, 'broken.json'), '{"title": "A", "text": "Body."\n "url": "x"}');
+uploads.push(join(workDir, 'post-evacuation.md'), join(workDir, 'broken.json'));
 
 const browser = await chromium.launch(LAUNCH);
 const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
@@ -139,38 +181,75 @@ page.on('pageerror', (e) => pageErrors.push(String(e)));
 
 let exitCode = 0;
 try {
-  // a. The page loads: question box and the library line.
-  await step('a. page loads with question box and library line', async () => {
+  // a. The page loads empty: the chat points to the Add articles tab, llm cannot be chosen.
+  await step('a. empty library: the chat says where to add articles; llm is off', async () => {
     await page.goto(BASE + '/', { waitUntil: 'domcontentloaded' });
     await page.locator('#question textarea').waitFor({ state: 'visible' });
     await page.locator('#library-line', { hasText: 'Library:' }).waitFor();
     const line = await page.locator('#library-line').innerText();
     check(/Library:\s*0 articles/.test(line), `library line should show an empty library: ${line}`);
-    await shot(page, 'loaded');
+    const chat = await page.locator('#chat').innerText();
+    check(chat.includes('Add articles') && !chat.includes('newsdesk ingest'),
+      `the empty chat should point to the Add articles tab: ${chat}`);
+    const llm = page.locator('#engine input[value="llm"]');
+    check(await llm.isDisabled(), 'the llm engine must not be selectable without a model');
+    const engine = await page.locator('#engine').innerText();
+    check(/no language model/i.test(engine), `the engine should say why llm is off: ${engine}`);
+    await askAndWait(page, QUESTION, (t) => /No articles yet/.test(t));
+    const reply = await lastBotText(page);
+    check(reply.includes('Add articles') && !reply.includes('newsdesk ingest'),
+      `asking an empty library should point to the Add articles tab: ${reply}`);
+    await page.locator('#new-chat').click();
+    await page.waitForFunction(() => !document.querySelector('#chat [data-testid="bot"]'));
+    await shot(page, 'empty');
   });
 
-  // b. Upload the HTML article on the "Add articles" tab.
-  await step('b. upload an HTML article and add it', async () => {
+  // b. Upload the HTML article, the test reports and two awkward files; ask while it runs.
+  await step('b. upload: progress, an ask meanwhile, reasons in full, original names', async () => {
     await page.getByRole('tab', { name: 'Add articles' }).click();
     const input = page.locator('#upload input[type=file]');
     await input.waitFor({ state: 'attached' });
+    await input.setInputFiles(uploads);
+    for (const name of uploads.map((u) => u.split('/').pop())) {
+      await page.locator(`#upload a[data-testid="download-link"][download="${name}"]`)
+        .waitFor({ timeout: 30_000 });
+    }
+    await page.locator('#add').click();
+    await page.waitForTimeout(700);
+    await shot(page, 'uploading');
+    // the first add loads the embedding model: ask meanwhile, the library is not "empty"
+    await page.getByRole('tab', { name: 'Ask' }).click();
+    await askAndWait(page, QUESTION, (t) => !/Searching/.test(t));
+    const meanwhile = await lastBotText(page);
+    check(/being added right now/.test(meanwhile) && !/No articles yet/.test(meanwhile),
+      `an ask during the upload should say articles are being added: ${meanwhile}`);
+    await page.getByRole('tab', { name: 'Add articles' }).click();
+    await page.locator('#add-summary', { hasText: 'Done' }).waitFor({ timeout: T_ADD });
+    const summary = await page.locator('#add-summary').innerText();
+    check(/\badded 5\b/.test(summary) && /\bfailed 1\b/.test(summary),
+      `add summary should report 5 articles added and 1 failed: ${summary}`);
+    const results = await page.locator('#add-results').innerText();
+    check(results.includes(FILE_NAME) && results.includes('Flood waters recede'),
+      `results should name the file and its title: ${results}`);
+    check(results.includes(LONG_TITLE), `the colon title should be read as written: ${results}`);
+    check(results.includes('Fix the file there and add it again.'),
+      `the broken JSON reason should be complete: ${results}`);
+    check(!/newsdesk-upload-|\/tmp\//.test(results), `no temporary path may show: ${results}`);
+    const reason = page.locator('#add-results td', { hasText: 'Fix the file there' }).first();
+    const box = await reason.boundingBox();
+    check(box && box.x + box.width <= 1400, `the reason column must be visible: ${JSON.stringify(box)}`);
+    await page.locator('#library-line', { hasText: '5 articles' }).waitFor();
+    await shot(page, 'added');
+    // the same file again is unchanged, and no second source appears
+    await page.locator('#upload button[aria-label="Clear"]').first().click().catch(() => {});
     await input.setInputFiles(articlePath);
-    // the upload is done when the component lists the file with a download link to the server's
-    // copy (the visible name is split into stem and extension spans, so match the attribute)
-    await page
-      .locator(`#upload a[data-testid="download-link"][download="${FILE_NAME}"]`)
+    await page.locator(`#upload a[data-testid="download-link"][download="${FILE_NAME}"]`)
       .waitFor({ timeout: 30_000 });
     await page.locator('#add').click();
-    await page.locator('#add-summary', { hasText: 'Done' }).waitFor({ timeout: T_ADD });
-    await page.locator('#add-results', { hasText: 'added' }).waitFor();
-    const summary = await page.locator('#add-summary').innerText();
-    check(/\badded 1\b/.test(summary) && /\bfailed 0\b/.test(summary),
-      `add summary should report 1 article added and none failed: ${summary}`);
-    const results = await page.locator('#add-results').innerText();
-    check(results.includes(FILE_NAME), `results table should name the file: ${results}`);
-    check(results.includes('Flood waters recede'), `results table should show the title: ${results}`);
-    await page.locator('#library-line', { hasText: '1 articles' }).waitFor();
-    await shot(page, 'added');
+    await page.locator('#add-results', { hasText: 'unchanged' }).waitFor({ timeout: T_ADD });
+    const again = await page.locator('#add-summary').innerText();
+    check(/\badded 0\b/.test(again) && /\bunchanged 1\b/.test(again) && /duplicates 0/.test(again),
+      `re-uploading the same file should say unchanged: ${again}`);
   });
 
   // c. Ask a question the article answers: a cited answer and a source card with a highlight.
@@ -320,6 +399,123 @@ try {
       `the timeline should date the reopening and name the outlet: ${text}`);
     check(!(await page.evaluate(() => window.__pwned)), 'no script from the article may run');
     await shot(page, 'timeline');
+  });
+
+  await step('h. conversation: a pronoun follow-up, a date question, a conflict', async () => {
+    await page.reload({ waitUntil: 'domcontentloaded' }); // filters back to none
+    await page.locator('#library-line', { hasText: 'Library:' }).waitFor();
+    await page.locator('#chat', { hasText: QUESTION }).waitFor(); // the last conversation reopens
+    await page.locator('#new-chat').click();
+    await page.waitForFunction(() => !document.querySelector('#chat [data-testid="bot"]'));
+    await askAndWait(page, 'How many residents were evacuated after the plant fire?',
+      (t) => t.includes('[1]'));
+    const first = await lastBotText(page);
+    check(first.includes('800') && first.includes('1,200'), `both counts should be quoted: ${first}`);
+    await page.locator('#sources-panel .nd-conflict').first().waitFor({ timeout: T_ANSWER });
+    await shot(page, 'conflict');
+    await askAndWait(page, 'What did they say caused it?', (t) => !/Searching/.test(t));
+    const cause = await lastBotText(page);
+    check(cause.includes('electrical fault') && !cause.includes('800'),
+      `the follow-up should give the cause, not the previous answer: ${cause}`);
+    await askAndWait(page, 'When will the council vote?', (t) => !/Searching/.test(t));
+    const vote = await lastBotText(page);
+    check(vote.includes('June 3') && !vote.includes('planned for Tuesday'),
+      `the vote answer should quote the June 3 sentence: ${vote}`);
+    const card = await page.locator('#sources-panel #source-1').innerText();
+    const claimLines = card.split('\n').filter((l) => l.startsWith('Claim by:'));
+    check(claimLines.length === new Set(claimLines).size, `a card repeats its claim lines: ${card}`);
+    await shot(page, 'answer');
+  });
+
+  await step('i. a bad date shows beside the field; the conversation stays', async () => {
+    const before = await page.locator('#chat').innerText();
+    const since = page.locator('#since textarea, #since input').first();
+    await since.fill('2024-13-45');
+    await page.locator('#filter-error', { hasText: 'not a date' }).waitFor();
+    await page.locator('#question textarea').fill('Who is the fire chief?');
+    await page.locator('#ask').click();
+    await page.waitForTimeout(1500);
+    const error = await page.locator('#filter-error').innerText();
+    check(/Published since/.test(error) && /YYYY-MM-DD/.test(error), `field error: ${error}`);
+    const after = await page.locator('#chat').innerText();
+    check(after === before, 'the conversation must stay as it was');
+    const question = await page.locator('#question textarea').inputValue();
+    check(question === 'Who is the fire chief?', `the question should be kept: ${question}`);
+    const labels = await page.evaluate(() => ['#chat', '#question', '#sources-panel'].map(
+      (sel) => (document.querySelector(sel)?.closest('.block') || document.querySelector(sel))
+        .innerText).join(' '));
+    check(!/\bError\b/.test(labels), `no Error label over the chat, question or sources: ${labels}`);
+    await shot(page, 'error');
+    await since.fill('');
+    await page.locator('#filter-error', { hasText: 'not a date' }).waitFor({ state: 'detached' })
+      .catch(() => {});
+  });
+
+  await step('j. conversations: survive a reload, rename, reopen, delete', async () => {
+    await page.reload({ waitUntil: 'domcontentloaded' });
+    await page.locator('#chat', { hasText: 'June 3' }).waitFor({ timeout: T_SHORT });
+    const chat = await page.locator('#chat').innerText();
+    check(chat.includes('electrical fault'), `the reloaded chat should hold the whole conversation`);
+    await page.locator('#conv-title textarea, #conv-title input').first().fill('Norchem fire');
+    await page.locator('#conv-rename').click();
+    await page.locator('#conv-message', { hasText: 'Renamed' }).waitFor();
+    await page.locator('#new-chat').click();
+    await page.waitForFunction(() => !document.querySelector('#chat [data-testid="bot"]'));
+    await page.locator('#conversations input').first().click();
+    await page.getByRole('option', { name: /Norchem fire/ }).click();
+    await page.locator('#chat', { hasText: 'June 3' }).waitFor();
+    await page.locator('#conv-delete').click();
+    await page.locator('#conv-message', { hasText: 'deleted' }).waitFor();
+    await page.locator('#conversations input').first().click();
+    check(await page.getByRole('option', { name: /Norchem fire/ }).count() === 0,
+      'a deleted conversation must leave the list');
+    await page.keyboard.press('Escape');
+  });
+
+  await step('k. library: every column visible at 1366 px; delete by clicking a row', async () => {
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.getByRole('tab', { name: 'Library' }).click();
+    const row = page.locator('#library').getByText(LONG_TITLE.slice(0, 40)).locator('visible=true').first();
+    await row.waitFor();
+    const table = await page.locator('#library').innerText();
+    const heads = await page.evaluate(() => [...document.querySelectorAll('#library th')]
+      .map((th) => ({ text: th.innerText.trim(), box: th.getBoundingClientRect().toJSON() }))
+      .filter((h) => h.box.width > 0));
+    for (const column of ['title', 'outlet', 'published', 'passages', 'id']) {
+      const head = heads.find((h) => h.text.startsWith(column));
+      check(head && head.box.x >= 0 && head.box.right <= 1366,
+        `column ${column} is cut at 1366 px: ${JSON.stringify(heads)}`);
+    }
+    check(table.includes('Riverside Gazette'), `the outlet column should show: ${table}`);
+    await row.click();
+    const button = page.locator('#delete');
+    await page.waitForFunction(() => !document.querySelector('#delete').disabled);
+    check((await button.innerText()).includes('Norchem fire'), 'the button names the article');
+    await shot(page, 'library');
+    await button.click();
+    await page.locator('#delete-result', { hasText: 'Deleted' }).waitFor();
+    await page.locator('#library-line', { hasText: '4 articles' }).waitFor();
+  });
+
+  await step('l. narrow screen: Ask on the first screen, sources near it', async () => {
+    const narrow = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const phone = await narrow.newPage();
+    activePage = phone;
+    phone.on('pageerror', (e) => pageErrors.push(String(e)));
+    await phone.goto(BASE + '/', { waitUntil: 'domcontentloaded' });
+    await phone.locator('#library-line', { hasText: 'Library:' }).waitFor();
+    await phone.locator('#question textarea').fill('When will the council vote?');
+    await phone.locator('#ask').click();
+    await phone.locator('#sources-panel .nd-card').first().waitFor({ timeout: T_ANSWER });
+    await phone.evaluate(() => window.scrollTo(0, 0));
+    const ask = await phone.locator('#ask').boundingBox();
+    const sources = await phone.locator('#sources-panel').boundingBox();
+    check(ask && ask.y + ask.height <= 844, `Ask should be on the first screen: ${JSON.stringify(ask)}`);
+    check(sources && sources.y - (ask.y + ask.height) <= 400,
+      `sources should start near the Ask button: ask ${JSON.stringify(ask)}, sources ${JSON.stringify(sources)}`);
+    await phone.screenshot({ path: join(SHOTS, `${String(++shotCount).padStart(2, '0')}-narrow.png`) });
+    await narrow.close();
+    activePage = page;
   });
 
   check(pageErrors.length === 0, `uncaught page errors: ${pageErrors.join(' | ')}`);
