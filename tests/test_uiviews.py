@@ -52,3 +52,28 @@ def test_answer_data_is_plain_text_and_citations() -> None:
 def test_shorten_cuts_at_a_word() -> None:
     assert shorten("Norchem fire: what we know about the blaze", 20) == "Norchem fire: what…"
     assert shorten("short", 20) == "short"
+
+
+def test_a_card_with_two_quotes_says_each_claim_and_check_once() -> None:
+    from assistant.attribution import Attribution
+    from assistant.render import source_cards
+    from assistant.types import Corroboration, Source
+
+    passage = "Council vote postponed. The vote was planned for Tuesday. It is now due June 3."
+
+    def quote(start: int, end: int) -> Citation:
+        return Citation(
+            n=1, quote=passage[start:end], start=start, end=end, passage=passage,
+            passage_id="a#0", passage_start=0, passage_end=len(passage), article_id="a",
+            title="Council", score=1.0, attribution=Attribution(),
+            corroboration=Corroboration(claim=passage[start:end], article_id="a"),
+        )  # fmt: skip
+
+    answer = Answer(
+        question="When?", text="", body="", abstained=False,
+        citations=[quote(0, 23), quote(57, 80)],
+        sources=[Source(n=1, article_id="a", passage_id="a#0", title="Council")],
+    )  # fmt: skip
+    card = source_cards(answer)
+    assert card.count("Claim by:") == 1 and card.count("single source") == 1
+    assert card.count("<mark>") == 2
