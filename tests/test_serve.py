@@ -26,19 +26,30 @@ def test_page_loads(server: str) -> None:
     assert "newsdesk" in page.text and "gradio" in page.text.lower()
 
 
-def test_chat_answers_one_question_through_gradio(server: str) -> None:
+def test_gradio_client_gets_the_answer_as_data(server: str) -> None:
     from gradio_client import Client
 
     client = Client(server + "/", verbose=False)
-    # inputs: question, chat, outlets, since, until, engine, research (conversation: server-side)
-    chat, cards, cleared = client.predict(
-        "Who analysed the satellite imagery?", [], [], "", "", "extractive", False, api_name="/ask"
-    )
-    reply = chat[-1]["content"]
-    reply = reply if isinstance(reply, str) else str(reply)
-    assert "The New York Times" in reply and "(#source-1)" in reply
-    assert "id='source-1'" in cards and "<mark>" in cards and "open article" in cards
-    assert cleared == ""
+    # inputs: question, history, outlets, since, until, engine, research
+    first = client.predict(
+        "Who analysed the satellite imagery?", [], [], "", "", "extractive", False,
+        api_name="/answer",
+    )  # fmt: skip
+    assert isinstance(first, dict) and not first["abstained"]
+    assert "The New York Times" in first["answer"] and "[1]" in first["answer"]
+    assert "\\" not in first["answer"]  # plain text, not escaped Markdown
+    citation = first["citations"][0]
+    assert citation["n"] == 1 and citation["quote"] in first["answer"]
+    assert {"start", "end", "title", "outlet", "attribution"} <= set(citation)
+    history = [
+        {"role": "user", "text": "Where are the Ukrainian troops retreating to?"},
+        {"role": "assistant", "text": "Toward Konstantinovka [1]."},
+    ]
+    follow_up = client.predict(
+        "And what about Kleban-Byka?", history, [], "", "", "extractive", False,
+        api_name="/answer",
+    )  # fmt: skip
+    assert follow_up["standalone_question"].startswith("Where are the Ukrainian troops")
 
 
 def test_api_ask_search_articles(server: str) -> None:
