@@ -155,7 +155,9 @@ def test_health_answers_while_a_large_upload_is_ingested(server, realtimeqa_dir:
     report = response.json()
     assert report["added"] >= 3 and report["seconds"] > 0
     assert done["seconds"] > 3 and len(latencies) > 5  # long enough to have blocked main's loop
-    assert max(latencies) < 2.0, latencies
+    # main answered no health check until the upload ended (each waited about its whole length);
+    # the bound is relative so that a busy machine (slow upload, slow probes) does not flake
+    assert max(latencies) < min(5.0, done["seconds"] / 3), (done["seconds"], latencies)
 
 
 def test_upload_names_and_folders(server, client: httpx.Client) -> None:
