@@ -109,7 +109,7 @@ def main() -> int:
         "encode_only_cpu_s": round(encode_cpu, 1),
         "cpu_ratio": round(ingest_cpu / encode_cpu, 3),
         "precision": "bf16" if embedder.bf16 else "fp32",
-        "load_avg": os.getloadavg()[0],
+        "load_avg": round(os.getloadavg()[0], 1),
     }
     width = max(len(k) for k in figures)
     for key, value in figures.items():

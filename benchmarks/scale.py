@@ -385,7 +385,7 @@ def run_store(
                 "rss_mib": round(rss),
                 "peak_rss_mib": round(peak),
                 "disk_mib": round(disk_mib(home, *([server_path] if url else [])), 1),
-                "load_avg": os.getloadavg()[0],
+                "load_avg": round(os.getloadavg()[0], 1),
             }
             if cold:
                 row["cold_ask_s"] = round(cold_ask(env, asked[1]), 1)
