@@ -380,6 +380,7 @@ def _flush(
     vectors = np.stack([found[p.text] for p in passages]) if passages else np.zeros((0, 0))
     if progress:
         progress("passages", len(todo))
+    _ = library.store  # opened here, not by the writer thread and this one at once
     writer.submit(batch, vectors)
     return len(todo)
 
