@@ -17,7 +17,9 @@ HEAVY = [
 
 def _imported_after(code: str, home: Path) -> list[str]:
     """Run ``code`` in a fresh interpreter; the HEAVY modules it left in sys.modules."""
-    probe = f"{code}\nimport json, sys\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    probe = (
+        f"{code}\nimport json, sys\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", probe],
         capture_output=True, text=True, check=True, timeout=120,
@@ -37,7 +39,9 @@ def _run_cli(*args: str) -> str:
 def test_help_imports_nothing_heavy(tmp_path: Path) -> None:
     assert _imported_after(_run_cli("--help"), tmp_path) == []
     # --help does not even import the service.
-    probe = "from assistant.cli import cli\nimport sys\nassert 'assistant.service' not in sys.modules"
+    probe = (
+        "from assistant.cli import cli\nimport sys\nassert 'assistant.service' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", probe], check=True, timeout=120)
 
 

@@ -82,8 +82,12 @@ def test_identical_passages_in_one_batch_are_embedded_once(
 ) -> None:
     shared = "\n\n".join(PARAGRAPHS[:4])
     items = [
-        _article(shared + "\n\nThe vote is on Friday, officials said at noon.", "https://a.example/1"),
-        _article(shared + "\n\nThe vote was postponed to March, officials said.", "https://b.example/2"),
+        _article(
+            shared + "\n\nThe vote is on Friday, officials said at noon.", "https://a.example/1"
+        ),
+        _article(
+            shared + "\n\nThe vote was postponed to March, officials said.", "https://b.example/2"
+        ),
     ]
     report = add_items(library, items, _report(), max_tokens=40)
     stored = library.catalog.counts()["passages"]
