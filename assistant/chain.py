@@ -23,6 +23,7 @@ from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.errors import BadRequest
+from assistant.history import check_history
 from assistant.service import Assistant
 from assistant.types import Answer, Filters, Turn
 
@@ -197,7 +198,7 @@ def read_input(value: ChainInput) -> tuple[str, list[Turn], Filters | None]:
         filters = value.get("filters")
         return (
             value["question"],
-            Assistant._check_history(history),
+            check_history(history),
             None if filters is None else Assistant._filters(filters),
         )
     turns = _conversation(value.to_messages() if isinstance(value, PromptValue) else value)

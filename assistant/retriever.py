@@ -134,7 +134,12 @@ class NewsdeskRetriever(BaseRetriever):
     ) -> list[Document]:
         query, k, chosen = self._request(query, k, filters)
         if self._bot is not None:
-            return [to_document(h) for h in self._bot.search(query, k=k, filters=chosen)]
+            try:
+                hits = self._bot.search(query, k=k, filters=chosen)
+            except NotIndexed as e:
+                e.hint = e.hint or "Add some first: newsdesk ingest PATH|URL, or Assistant.ingest()."
+                raise
+            return [to_document(h) for h in hits]
         with httpx.Client(timeout=self.timeout, headers=self._headers()) as client:
             try:
                 response = client.post(f"{self.url}/api/search", json=_body(query, k, chosen))
