@@ -137,7 +137,7 @@ class NewsdeskRetriever(BaseRetriever):
             try:
                 hits = self._bot.search(query, k=k, filters=chosen)
             except NotIndexed as e:
-                e.hint = e.hint or "Add some first: newsdesk ingest PATH|URL, or Assistant.ingest()."
+                e.hint = e.hint or "Add some first: newsdesk ingest PATH|URL, or .ingest()."
                 raise
             return [to_document(h) for h in hits]
         with httpx.Client(timeout=self.timeout, headers=self._headers()) as client:
