@@ -100,11 +100,15 @@ def corroborate(
         verdict = judge(facts, [c.text for c in group], [c.semantic for c in group])
         if verdict.sentence is None or verdict.outcome == "unrelated":
             continue
-        cand = group[verdict.sentence]
+        outcome, cand = verdict.outcome, group[verdict.sentence]
+        if outcome in ("agree", "related"):
+            # support is shown only with a sentence that itself repeats the claim (rules)
+            backing = [c for c in group if compare(facts, c.text, c.semantic).outcome == "agree"]
+            outcome, cand = ("agree", backing[0]) if backing else ("related", cand)
         evidence = _evidence(replace(cand, text=original[(cand.hit.passage_id, cand.start)]))
-        if verdict.outcome == "conflict":
+        if outcome == "conflict":
             result.conflicting.append(Conflict(evidence=evidence, reason=verdict.reason or ""))
-        elif verdict.outcome == "agree":
+        elif outcome == "agree":
             result.supporting.append(evidence)
         else:
             result.related.append(evidence)

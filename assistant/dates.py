@@ -39,7 +39,7 @@ _MD = re.compile(
 )
 _DM = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b\.?(?!,?\s*(?:19|20)\d\d)", re.I)
 # Weekdays are capitalised in news copy; "next"/"last"/"this" say which one.
-_WEEKDAY = re.compile(rf"\b(?:(next|last|this|coming)\s+)?({_WEEKDAY_NAMES})\b")
+_WEEKDAY = re.compile(rf"\b(?:on\s+)?(?:(next|last|this|coming)\s+)?({_WEEKDAY_NAMES})\b")
 _RELATIVE = [
     (re.compile(r"\b(?:today|tonight|this (?:morning|afternoon|evening))\b", re.I), 0),
     (re.compile(r"\b(?:yesterday|last night)\b", re.I), -1),

@@ -30,7 +30,7 @@ import numpy as np
 from assistant.claims import Comparison, Facts, Outcome, compare, figures, read, shared
 
 LABELS: tuple[Outcome, ...] = ("agree", "conflict", "related", "unrelated")
-RULE_CONFLICT_SIMILARITY = 0.55  # a rule conflict counts only on a sentence this close
+RULE_CONFLICT_SIMILARITY = 0.70  # a rule conflict counts only on a sentence this close
 _REFUTE = re.compile(
     r"\b(?:fake|hoax|false|falsely|debunk\w*|den(?:y|ies|ied)|not true|fabricat\w*|untrue|"
     r"misleading|no evidence|baseless|satir\w*|myth|refut\w*|dismiss\w*|rejected|not real)\b",

@@ -3,9 +3,11 @@
 Usage: python benchmarks/train_stance.py /work/extdata/fnc1 [--n 3200] [--seed 11]
 
 A stratified sample of the train split is read and embedded as ``newsdesk eval stance`` does;
-three quarters fit a class-balanced logistic regression, the last quarter picks the conflict
-threshold (the lowest whose "conflict" precision on it is >= 0.70, so conflicts stay rare and
-right), then the model is refit on the whole sample. The competition test split is never read.
+three quarters (by body) fit a class-balanced logistic regression, the last quarter picks the
+conflict threshold (the lowest whose "conflict" precision on it is >= --precision, else the most
+precise one: conflicts stay rare and right), then the model is refit on the whole sample.
+Shipped fit: --n 2000 --seed 11 gave threshold 0.56 (held-out quarter: FNC score 0.59,
+conflict precision 0.59 with rule conflicts at cosine >= 0.55; 0.74 once they need >= 0.70). The competition test split is never read.
 """
 
 from __future__ import annotations
@@ -63,16 +65,24 @@ def main() -> int:
     weights = fit(x, y)
     gold = [p.gold for p in dev]
     prior = {k: 0.25 for k in ("agree", "disagree", "discuss", "unrelated")}
-    chosen_threshold, best = 0.99, None
+    w = {k: _array(v) for k, v in weights.items() if k not in ("features", "labels")}
+    # judge() with threshold t: a rule conflict, else p(conflict) >= t, else its no-model answer
+    w["conflict_threshold"] = 1.01
+    base = [judge(p.claim, p.sentences, p.similarities, w) for p in dev]  # type: ignore[arg-type]
+    chosen_threshold, best, best_precision = 0.99, None, -1.0
     for t in [i / 100 for i in range(30, 100, 2)]:
-        w = {k: _array(v) for k, v in weights.items() if k not in ("features", "labels")}
-        w["conflict_threshold"] = t
-        got = [TO_FNC[judge(p.claim, p.sentences, p.similarities, w).outcome] for p in dev]  # type: ignore[arg-type]
+        got = [
+            "disagree" if j.outcome != "conflict" and j.probabilities[1] >= t else TO_FNC[j.outcome]
+            for j in base
+        ]
         report = summary(gold, got, prior)
-        print(t, report["fnc_score"], report["conflict_precision"], report["conflict_recall"])
-        if (report["conflict_precision"] or 0) >= args.precision:
+        precision = report["conflict_precision"] or 0.0
+        print(t, report["fnc_score"], precision, report["conflict_recall"])
+        if precision >= args.precision:
             chosen_threshold, best = t, report
             break
+        if precision > best_precision:
+            chosen_threshold, best, best_precision = t, report, precision
     print("threshold", chosen_threshold, json.dumps(best))
     x_all, y_all = vectors(chosen)
     final = fit(x_all, y_all) | {"conflict_threshold": chosen_threshold}
