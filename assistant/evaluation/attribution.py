@@ -61,7 +61,7 @@ def read_article(ann: Path, text: str) -> Iterator[Sentence]:
             _, _, where = parts[1].partition(" ")
             spans[parts[0]] = _spans(where)
         elif line.startswith("E") and len(parts) >= 2:
-            roles = {}
+            roles: dict[str, str] = {}
             for item in parts[1].split():
                 role, _, ref = item.partition(":")
                 roles.setdefault(re.sub(r"\d+$", "", role), ref)
