@@ -398,12 +398,6 @@ _BYLINE = re.compile(r"[―—]\s*([A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+){0,3})
 _REFERS_BACK = frozenset("the this that these those his her their its our my".split())
 
 
-def _has_name(phrase: str) -> bool:
-    words = phrase.split()
-    capitals = [w for w in words[1:] if w[:1].isupper() and w.lower() not in INSTITUTION_WORDS]
-    return len(capitals) >= 2 and not any(w.lower() in ROLE_NOUNS for w in words[:4])
-
-
 def classify(speaker: str, outlets: frozenset[str] = frozenset()) -> Kind:
     """What kind of source a speaker phrase names."""
     lowered = speaker.lower().strip()
