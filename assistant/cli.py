@@ -245,6 +245,8 @@ def ask(
             for x in c.corroboration.conflicting:
                 echo(f"    CONFLICT ({x.reason}) in {x.evidence.outlet or x.evidence.title}: "
                            f"{x.evidence.quote}")  # fmt: skip
+            for e in c.corroboration.related:
+                click.echo(f"    same topic, no position, {e.outlet or e.title}: {e.quote}")
 
 
 @cli.command()
@@ -441,6 +443,71 @@ def eval_realtimeqa(
     if json_out:
         json_out.write_text(json.dumps(report, indent=2))
         echo(f"report written to {json_out}", err=True)
+
+
+@evaluate.command(name="stance")
+@click.argument("data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--split", type=click.Choice(["train", "test"]), default="test", show_default=True,
+              help="train: FNC-1 train (develop here); test: competition test.")  # fmt: skip
+@click.option("--n", "n", type=click.IntRange(4, 100_000), default=400, show_default=True,
+              help="Pairs, stratified over the four labels.")  # fmt: skip
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.option("--work", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Keep the embedded sample here and reuse it [user cache dir].")  # fmt: skip
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the full report to this JSON file.")  # fmt: skip
+@click.pass_obj
+def eval_stance(
+    assistant: Assistant, data_dir: Path, split: str, n: int, seed: int, work: Path | None,
+    json_out: Path | None,
+) -> None:  # fmt: skip
+    """Claim comparison on FNC-1 (headline against body) in DATA_DIR, with two baselines.
+
+    Maps newsdesk's outcomes to FNC labels (conflict -> disagree, corroborates -> agree, same
+    topic -> discuss, nothing -> unrelated) and reports the confusion matrix, accuracy, FNC score
+    relative to its maximum and the precision of "conflict", next to cosine bands with the same
+    embedder and "always discuss" on the same pairs.
+
+    Example: newsdesk eval stance /work/extdata/fnc1 --split test --n 400
+    """
+    import platformdirs
+
+    from assistant.evaluation.stance import format_report, run
+
+    work = work or platformdirs.user_cache_path("newsdesk") / "eval-stance"
+    try:
+        report = run(
+            data_dir, split, n, seed, assistant.embedder, log=lambda m: click.echo(m, err=True),
+            cache=work,
+        )  # fmt: skip
+    except (FileNotFoundError, KeyError, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(format_report(report))
+    if json_out:
+        json_out.write_text(json.dumps(report, indent=2))
+
+
+@evaluate.command(name="attribution")
+@click.argument("data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--split", type=click.Choice(["train", "dev", "test"]), default="test",
+              show_default=True, help="PolNeAR split: develop on train/dev, report on test.",
+              )  # fmt: skip
+@click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the full report to this JSON file.")  # fmt: skip
+def eval_attribution(data_dir: Path, split: str, json_out: Path | None) -> None:
+    """Attribution on PolNeAR in DATA_DIR: speaker precision/recall, anonymous-source flag.
+
+    Example: newsdesk eval attribution /work/extdata/polnear --split test
+    """
+    from assistant.evaluation.attribution import format_report, run
+
+    try:
+        report = run(data_dir, split)
+    except FileNotFoundError as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(format_report(report))
+    if json_out:
+        json_out.write_text(json.dumps(report, indent=2))
 
 
 def _limit_malloc_arenas() -> None:

@@ -1,14 +1,17 @@
 """Corroboration and conflicts: who else reports a claim, and who reports it differently.
 
 For a cited sentence, the other articles' sentences closest to it are gathered (hybrid
-retrieval, then sentence similarity). A close sentence that agrees supports the claim; one about
-the same point that gives different figures, or says the opposite, conflicts with it. Copies do
+retrieval, then sentence similarity) and each other article is judged as a whole against the
+claim (``assistant.stance.judge``): it corroborates the claim (the same figure for the same slot,
+the same statement), conflicts with it (another figure for the same slot, the opposite polarity,
+"undetermined" against a stated cause, or a report that disputes it), is on the same topic
+without a position, or is unrelated. Every outcome carries the sentence it rests on. Copies do
 not count as independent: an article that shares most of its wording with the claim's article
 (a syndicated or rewritten copy) is set aside, and outlets are counted once.
 
 These are signals to read, not verdicts: "reported by 3 independent outlets" can still be three
 outlets repeating one wire story that was rewritten, and a "conflict" can be two figures for
-different things. The README lists the limits.
+different things. The README gives the measured precision and the limits.
 """
 
 from __future__ import annotations
@@ -16,21 +19,18 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.evidence import Candidate, score_sentences, terms
+from assistant.claims import compare, read
+from assistant.evidence import Candidate, score_sentences
 from assistant.retrieve import retrieve
 from assistant.settings import RetrievalSettings
+from assistant.stance import judge
 from assistant.types import Conflict, Corroboration, Evidence, Filters
 from index.library import Library
 from index.types import Hit
 
-SUPPORT_SIMILARITY = 0.70
-RELATED_SIMILARITY = 0.55
 COPY_OVERLAP = 0.5
-_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w.]*\d)")
-_NEGATION = re.compile(
-    r"\b(?:not|no|never|denied|denies|deny|false|untrue|refuted|rejected|dismissed)\b|n['’]t\b",
-    re.IGNORECASE,
-)
+CONSIDERED_SIMILARITY = 0.3  # sentences less similar than this are not read for a stance
+SENTENCES_PER_ARTICLE = 40
 
 
 def shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:
@@ -48,35 +48,10 @@ def overlap(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
     return len(a & b) / max(len(a), len(b)) if a and b else 0.0
 
 
-def numbers(text: str) -> list[tuple[float, set[str]]]:
-    """Each number in a sentence with the content words around it (its context)."""
-    found = []
-    for m in _NUMBER.finditer(text):
-        try:
-            value = float(m.group(0).replace(",", ""))
-        except ValueError:
-            continue
-        if 1900 <= value <= 2100 and "," not in m.group(0):
-            continue  # a year is a date, not a figure
-        around = text[max(0, m.start() - 40) : m.end() + 40]
-        found.append((value, terms(around)))
-    return found
-
-
-def disagreement(claim: str, other: str) -> str | None:
-    """Why ``other`` contradicts ``claim`` on the same point, or None."""
-    for value, context in numbers(claim):
-        rivals = [v for v, ctx in numbers(other) if len(context & ctx) >= 2 and v != value]
-        same = [v for v, ctx in numbers(other) if v == value]
-        if rivals and not same:
-            return f"different figures: {_fmt(value)} here, {_fmt(rivals[0])} there"
-    if bool(_NEGATION.search(claim)) != bool(_NEGATION.search(other)):
-        return "says the opposite"
-    return None
-
-
-def _fmt(value: float) -> str:
-    return f"{value:,.0f}" if value == int(value) else f"{value:,}"
+def disagreement(claim: str, other: str, similarity: float = 1.0) -> str | None:
+    """Why ``other`` contradicts ``claim`` on the same point, or None (sentence rules only)."""
+    result = compare(claim, other, similarity)
+    return result.reason if result.outcome == "conflict" else None
 
 
 def corroborate(
@@ -113,18 +88,30 @@ def corroborate(
             original[(h.passage_id, s)] = text
             pool.append((h, s, e, _respell(text, spellings)))
     result = Corroboration(claim=claim, article_id=article_id, copies=sorted(copies))
-    seen_articles: set[str] = set()
+    by_article: dict[str, list[Candidate]] = {}
     for scored in score_sentences(claim, pool, library.embedder):
-        cand = replace(scored, text=original[(scored.hit.passage_id, scored.start)])
-        if cand.semantic < RELATED_SIMILARITY:
-            break
-        reason = disagreement(claim, cand.text)
-        evidence = _evidence(cand)
-        if reason:
-            result.conflicting.append(Conflict(evidence=evidence, reason=reason))
-        elif cand.semantic >= SUPPORT_SIMILARITY and cand.hit.article_id not in seen_articles:
-            seen_articles.add(cand.hit.article_id)
+        if scored.semantic < CONSIDERED_SIMILARITY:
+            continue
+        group = by_article.setdefault(scored.hit.article_id, [])
+        if len(group) < SENTENCES_PER_ARTICLE and all(c.start != scored.start for c in group):
+            group.append(scored)
+    facts = read(_respell(claim, spellings))
+    for group in by_article.values():
+        verdict = judge(facts, [c.text for c in group], [c.semantic for c in group])
+        if verdict.sentence is None or verdict.outcome == "unrelated":
+            continue
+        outcome, cand = verdict.outcome, group[verdict.sentence]
+        if outcome in ("agree", "related"):
+            # support is shown only with a sentence that itself repeats the claim (rules)
+            backing = [c for c in group if compare(facts, c.text, c.semantic).outcome == "agree"]
+            outcome, cand = ("agree", backing[0]) if backing else ("related", cand)
+        evidence = _evidence(replace(cand, text=original[(cand.hit.passage_id, cand.start)]))
+        if outcome == "conflict":
+            result.conflicting.append(Conflict(evidence=evidence, reason=verdict.reason or ""))
+        elif outcome == "agree":
             result.supporting.append(evidence)
+        else:
+            result.related.append(evidence)
     own_outlets = set(source.outlets)
     independent: list[str] = []
     for ev in result.supporting:

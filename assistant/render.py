@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from assistant.pages import link
 from assistant.timeline import Timeline
-from assistant.types import Answer, Citation, Source
+from assistant.types import Answer, Citation, Evidence, Source
 
 _MARKDOWN = re.compile(r"([\\`*_\[\]#|<>~])")
 
@@ -115,7 +115,10 @@ def _card(source: Source, quotes: list[Citation], all_citations: list[Citation])
 
 
 def _checks(citations: list[Citation]) -> str:
-    """Corroboration and conflicts of a card's quotes, when they were checked."""
+    """Corroboration and conflicts of a card's quotes, each with the sentence it rests on.
+
+    A conflict shows both reports side by side: this source's sentence and the other outlet's.
+    """
     out: list[str] = []
     for c in citations:
         k = c.corroboration
@@ -126,15 +129,29 @@ def _checks(citations: list[Citation]) -> str:
         outlets = f": {html.escape(', '.join(k.independent_outlets))}" if independent else ""
         copies = f" ({len(k.copies)} copies set aside)" if k.copies else ""
         out.append(f"<div class='nd-check {badge}'>{html.escape(k.verdict)}{outlets}{copies}</div>")
+        for ev in k.supporting[:3]:
+            out.append(f"<div class='nd-support'>✓ {_said(ev)}</div>")
+        own = html.escape(c.outlet or c.title)
         for x in k.conflicting[:3]:
-            ev = x.evidence
-            where = html.escape(ev.outlet or ev.title)
-            when = f", {html.escape(ev.published_at[:10])}" if ev.published_at else ""
             out.append(
-                f"<div class='nd-conflict'>⚠ {html.escape(x.reason)} — {where}{when}: "
-                f"“{html.escape(ev.quote)}”</div>"
+                f"<div class='nd-conflict'><b>⚠ Conflict: {html.escape(x.reason)}</b>"
+                f"<div class='nd-side'><span>{own}: “{html.escape(c.quote)}”</span>"
+                f"<span>{_said(x.evidence)}</span></div></div>"
             )
+        for ev in k.related[:2]:
+            out.append(f"<div class='nd-related'>Same topic, no position: {_said(ev)}</div>")
     return "".join(dict.fromkeys(out))  # two quotes of one passage share their checks
+
+
+def _said(ev: Evidence) -> str:
+    """``outlet, date: “sentence”`` with a link to the sentence in the reader."""
+    where = html.escape(ev.outlet or ev.title)
+    when = f", {html.escape(ev.published_at[:10])}" if ev.published_at else ""
+    reader = f"/reader/{quote(ev.article_id)}?h={ev.start}-{ev.end}#hl-0"
+    return (
+        f"{where}{when}: “{html.escape(ev.quote)}” "
+        f"<a href='{html.escape(reader, quote=True)}' target='_blank' rel='noopener'>open</a>"
+    )
 
 
 def _who(citation: Citation) -> str:
@@ -204,6 +221,10 @@ CARD_CSS = """
 .nd-check { font-size: .85em; margin-top: .2rem; font-weight: bold; }
 .nd-single { color: #b45309; } .nd-multi { color: #15803d; }
 .nd-conflict { font-size: .85em; margin-top: .2rem; color: #b91c1c; }
+.nd-side { display: flex; flex-wrap: wrap; gap: .6rem; }
+.nd-side > span { flex: 1 1 12rem; border-left: 3px solid currentColor; padding-left: .4rem; }
+.nd-support, .nd-related { font-size: .85em; margin-top: .2rem; }
+.nd-related { opacity: .8; }
 .nd-timeline li { margin-bottom: .5rem; }
 .nd-badge { border: 1px solid currentColor; border-radius: 4px; padding: 0 .3em; font-size: .9em; }
 """

@@ -89,6 +89,9 @@ class Corroboration(BaseModel):
     article_id: str
     supporting: list[Evidence] = Field(default_factory=list)
     conflicting: list[Conflict] = Field(default_factory=list)
+    related: list[Evidence] = Field(
+        default_factory=list, description="Other reports on the same topic that take no position."
+    )
     independent_outlets: list[str] = Field(default_factory=list)
     copies: list[str] = Field(default_factory=list, description="Articles set aside as copies.")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.corroborate import disagreement, overlap, shingles
-from assistant.timeline import event_date
+from assistant.dates import event_date
 
 SEED_CLAIM_DEAD = "ended in disaster, with at least 30 troops killed"
 SEED_CLAIM_RETREAT = (
