@@ -140,8 +140,8 @@ def score_sentences(
     if not pool:
         return []
     query = Query.of(question)
-    vectors = embedder.encode([query.search_text()] + [text for _, _, _, text in pool])
-    semantic = vectors[1:] @ vectors[0]
+    question_vector = embedder.encode([query.search_text()])[0]
+    semantic = embedder.encode([text for _, _, _, text in pool]) @ question_vector
     groups = query.term_groups()
     focus = query.term_groups(query.focus)
     kind = expected_type(query.text)

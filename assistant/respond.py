@@ -62,7 +62,7 @@ def respond(
     )
     if request.choices:
         hits = _with_choice_evidence(library, query, hits, request, settings)
-    embedder = library.embedder
+    embedder = library.reader
     if model is None:
         if request.choices:
             answer = compose_choice(

@@ -71,7 +71,7 @@ def retrieve(
     since, until = date_bounds(filters)
     outlets = list(filters.outlets) or None
     pool = max(options.candidates, k)
-    vector = library.embedder.encode([question])[0]
+    vector = library.reader.encode([question])[0]
     dense = library.dense(vector, pool, outlets, since, until) if options.mode != "lexical" else []
     lexical_pool = pool if options.mode == "lexical" else options.lexical_candidates
     lexical = (
