@@ -393,28 +393,36 @@ def eval_realtimeqa(
 
     from assistant.evaluation.data import shrink
     from assistant.evaluation.data import weeks as weeks_in
-    from assistant.evaluation.realtimeqa import run
+    from assistant.evaluation.realtimeqa import run, run_answers
     from assistant.evaluation.report import format_reports
 
     work = work or platformdirs.user_cache_path("newsdesk") / "eval-realtimeqa"
-    reports = []
+    reports: list[dict[str, Any]] = []
+
+    def log(message: str) -> None:
+        click.echo(message, err=True)
+
+    def show() -> None:
+        click.echo(format_reports(reports))
+        if json_out:
+            json_out.write_text(json.dumps({"splits": reports}, indent=2))
+            click.echo(f"report written to {json_out}", err=True)
+
     try:
-        for data_dir in data_dirs:
+        for data_dir in data_dirs:  # retrieval on every split first: the cheaper figures
             if max_chars:
                 chosen = [w for w in weeks_in(data_dir) if not weeks or w in weeks]
                 data_dir = shrink(data_dir, chosen, max_chars, work)
             reports.append(
-                run(
-                    data_dir, work, assistant.settings, list(weeks) or None, baselines,
-                    ablations, log=lambda m: click.echo(m, err=True),
-                )
+                run(data_dir, work, assistant.settings, list(weeks) or None, baselines,
+                    ablations, log=log)
             )  # fmt: skip
+        show()
+        for report in reports:
+            run_answers(report, work, assistant.settings, log=log)
     except (FileNotFoundError, ValueError) as e:
         raise click.ClickException(str(e)) from e
-    click.echo(format_reports(reports))
-    if json_out:
-        json_out.write_text(json.dumps({"splits": reports}, indent=2))
-        click.echo(f"report written to {json_out}", err=True)
+    show()
 
 
 def _limit_malloc_arenas() -> None:

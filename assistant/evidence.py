@@ -35,6 +35,8 @@ class Query:
     text: str
     focus: frozenset[str] = frozenset()
     variants: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    rarity: tuple[tuple[str, float], ...] = ()
+    """Each content word of the question with how rare it is in the library (0 to 1)."""
 
     @classmethod
     def of(cls, question: str | Query) -> Query:
@@ -72,6 +74,27 @@ def coverage(question: str | Query, hits: list[Hit]) -> float:
         return 1.0
     text = " ".join(h.text.lower() for h in hits)
     return sum(1 for spellings in keys if any(k in text for k in spellings)) / len(keys)
+
+
+def rare_coverage(question: str | Query, hits: list[Hit]) -> float:
+    """Share of the question's rare words found in ``hits``, each weighed by its rarity.
+
+    1.0 when the question has no word rarer than common ones. A word found nowhere in the
+    library weighs most: an article that never uses it rarely answers a question that does.
+    """
+    query = Query.of(question)
+    weights = {w: r for w, r in query.rarity if r > 0}
+    if not weights:
+        return 1.0
+    found = terms(" ".join(h.text for h in hits))
+    spelled = dict(query.variants)
+    total = sum(weights.values())
+    held = 0.0
+    for word, weight in weights.items():
+        spellings = terms(" ".join([word, *spelled.get(word, ())]))
+        if spellings & found:
+            held += weight
+    return held / total
 
 
 # Weights of the sentence score (tuned on the 2024 RealTimeQA weeks, checked on 2023).

@@ -9,6 +9,7 @@ that hold more of the rarer words (names, places, numbers).
 
 from __future__ import annotations
 
+import math
 import re
 
 from index.catalog import Catalog
@@ -97,3 +98,25 @@ def lexical_scores(catalog: Catalog, question: str, passage_ids: list[str]) -> d
         [query, *passage_ids],
     )
     return {r[0]: -float(r[1]) for r in rows}
+
+
+def rarity(catalog: Catalog, terms: list[str]) -> dict[str, float]:
+    """How rare each word is among the passages, from 0 (in every one) to 1 (in none).
+
+    The inverse document frequency ``log((N + 1) / (df + 1))`` divided by its largest value
+    ``log(N + 1)``, with the same tokenizer (case, diacritics, stemming) as search. A question
+    whose rare words are nowhere in the evidence is rarely answered by it.
+    """
+    unique = list(dict.fromkeys(t for t in terms if _WORD.fullmatch(t)))
+    if not unique:
+        return {}
+    total = catalog.rows("SELECT count(*) FROM passages")[0][0]
+    top = math.log(total + 1) or 1.0
+    out = {}
+    for term in unique:
+        df = catalog.rows(
+            "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?",
+            ['text : "' + term.replace('"', '""') + '"'],
+        )[0][0]
+        out[term] = math.log((total + 1) / (df + 1)) / top
+    return out

@@ -14,7 +14,7 @@ from index.catalog import Catalog
 from index.embed import CachedEmbedder, SentenceEmbedder
 from index.errors import LockedError, StoreError
 from index.fields import date_timestamp
-from index.lexical import lexical_scores, lexical_search
+from index.lexical import lexical_scores, lexical_search, rarity
 from index.names import NameVariants
 from index.store import VectorStore
 from index.types import Article, Hit, Match
@@ -156,6 +156,10 @@ class Library:
         if self._names is None or self._names[0] != size:
             self._names = (size, NameVariants(self.catalog.names(), self.home / "aliases.txt"))
         return self._names[1]
+
+    def rarity(self, words: list[str]) -> dict[str, float]:
+        """How rare each word is in the indexed passages, 0 (everywhere) to 1 (nowhere)."""
+        return rarity(self.catalog, words)
 
     def lexical_scores(self, question: str, passage_ids: list[str]) -> dict[str, float]:
         """BM25 of ``question`` for specific passages."""

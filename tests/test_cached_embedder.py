@@ -54,9 +54,10 @@ def test_a_question_is_embedded_once_and_never_written(tmp_path: Path, embedder)
     cached.encode([question])
     assert base.embedded.count(question) == 2
     path = tmp_path / "sv.sqlite3"
-    assert not path.exists() or not sqlite3.connect(path).execute(
-        "SELECT count(*) FROM vectors"
-    ).fetchone()[0]
+    assert (
+        not path.exists()
+        or not sqlite3.connect(path).execute("SELECT count(*) FROM vectors").fetchone()[0]
+    )
 
 
 def test_asking_twice_embeds_no_stored_sentence_again(tmp_path: Path, embedder, seed_dir) -> None:

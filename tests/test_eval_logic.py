@@ -81,3 +81,19 @@ def test_only_what_the_sentence_adds_counts() -> None:
     count = "How many rounds of voting did Kevin McCarthy need?"
     assert type_score(count, "Kevin McCarthy won after 15 rounds of voting.") == 1.0
     assert type_score(count, "Kevin McCarthy won the vote.") == 0.0
+
+
+def test_rare_words_missing_from_the_evidence_lower_coverage() -> None:
+    from assistant.evidence import Query, rare_coverage
+    from index.types import Hit
+
+    text = "Damar Hamlin of the Buffalo Bills collapsed during the game."
+    hits = [
+        Hit(passage_id="p", article_id="a", n=0, text=text, start=0, end=len(text),
+            sentences=((0, len(text)),), score=0.0, title="t")
+    ]  # fmt: skip
+    held = Query("Which team does Damar Hamlin play for?", rarity=(("hamlin", 0.9), ("team", 0.1)))
+    absent = Query("Which team does Joe Burrow play for?", rarity=(("burrow", 1.0), ("team", 0.1)))
+    assert rare_coverage(held, hits) > 0.8
+    assert rare_coverage(absent, hits) == 0.0
+    assert rare_coverage(Query("Which team?"), hits) == 1.0

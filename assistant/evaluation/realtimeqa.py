@@ -135,7 +135,23 @@ def run(
         bm25 = BM25Baseline(chunks)
         report["retrieval"]["bm25"] = score_retrieval(bm25.search, answerable).as_dict()
 
+    return report
+
+
+def run_answers(
+    report: dict[str, Any], work: Path, settings: Settings, log: Log = print
+) -> dict[str, Any]:
+    """Add the answer and abstention figures to a split's ``run`` report (on its stores)."""
+    data_dir, selected = Path(report["data"]), report["weeks"]
+    ix = settings.index
+    embedder = MemoEmbedder(
+        work / "vectors.sqlite3", ix.model, ix.device, ix.precision, ix.batch_size
+    )
+    questions = data.questions(data_dir, selected)
+    answerable = data.answerable(questions, data.article_texts(data_dir, selected))
+    full = _open(work, "full", settings, embedder, data.article_files(data_dir, selected), log)
     report["answers"] = _answers(full, questions, answerable)
+    log(f"{report['split']}: answers {report['answers']}")
     if len(selected) >= 2:
         report["abstention"] = _abstention(data_dir, work, settings, embedder, selected, log)
     return report
@@ -148,6 +164,10 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "hybrid+diversity": {"mode": "hybrid", "rerank": False, "max_per_article": 2},
     "hybrid+rerank": {"mode": "hybrid", "rerank": True, "max_per_article": 0},
     "dense+rerank": {"mode": "dense", "rerank": True, "max_per_article": 0},
+    "quiz phrasing removed": {"quiz_forms": True},
+    "near copies collapsed": {"copy_overlap": 0.6},
+    "article aggregation": {"article_weight": 0.3},
+    "40 BM25 candidates": {"lexical_candidates": 40},
 }
 
 
@@ -230,12 +250,12 @@ def _abstention(
         outside += _confidences(bot, foreign, with_choices=False)[0]
         log(f"half {i + 1}: {len(mine)} answerable, {len(foreign)} out-of-corpus questions")
     threshold = settings.answer.min_relevance
-    own = calibrate(inside, outside, min_answer=0.9)
+    fitted = calibrate(inside, outside, min_answer=0.9)
     return {
         "halves": [",".join(h) for h in halves],
         "answerable": len(inside),
         "out_of_corpus": len(outside),
         "threshold": threshold,
         **rates(inside, outside, threshold),
-        "calibrated_here": {"threshold": round(own, 4), **rates(inside, outside, own)},
+        "calibrated_here": {"threshold": round(fitted, 4), **rates(inside, outside, fitted)},
     }

@@ -50,6 +50,8 @@ def format_reports(reports: list[dict[str, Any]]) -> str:
             lines.append(
                 f"  ablation {r['split']} {name}: " + " ".join(f"{m} {a[m]:.3f}" for m in METRICS)
             )
+    if not all("answers" in r for r in reports):
+        return "\n".join(lines)
     answers = [r["answers"] for r in reports]
     lines += [
         "extractive answers:",
