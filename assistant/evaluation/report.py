@@ -44,7 +44,7 @@ def format_reports(reports: list[dict[str, Any]]) -> str:
                 p = r["paired"][metric]
                 lo, hi = p["ci95"]
                 cells.append(f"{p['diff']:+.3f} [{lo:+.3f},{hi:+.3f}] p={p['sign_p']:.2f}")
-            lines.append(_row(f"  {metric}", cells, width))
+            lines.append(_row(f"  {metric}", cells, max(width, 36)))
     for r in reports:
         for name, a in r.get("ablations", {}).items():
             lines.append(
