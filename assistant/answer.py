@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.answertype import wants_date
 from assistant.attribution import attribute
 from assistant.choices import weigh_choices
-from assistant.evidence import Candidate, Query, candidates, coverage, wants_date
+from assistant.evidence import Candidate, Query, candidates, coverage, rare_coverage
 from assistant.types import Answer, Citation, Filters, Source
 from index.embed import SentenceEmbedder
 from index.types import Hit
@@ -20,6 +21,10 @@ from prompts import render
 
 DECLINE = "The loaded articles do not answer this question."
 COVERAGE_WEIGHT = 0.2
+# Weight of the rare-word coverage in the confidence: off until calibrated on the tuning weeks
+# (`newsdesk eval realtimeqa`); when off, word rarity is not even looked up.
+RARE_WEIGHT = 0.0
+RARE_DEPTH = 3
 _CONTINUED_QUOTE = re.compile(r"^\s*[‘“\"']")
 _SPEECH = re.compile(
     r"\b(?:said|says|told|according to|added|warned|claimed|stated|wrote|explained|noted)\b",
@@ -131,7 +136,11 @@ def confidence(question: str | Query, hits: list[Hit], ranked: list[Candidate]) 
     """
     if not ranked:
         return 0.0
-    return ranked[0].score + COVERAGE_WEIGHT * coverage(question, hits[:3])
+    return (
+        ranked[0].score
+        + COVERAGE_WEIGHT * coverage(question, hits[:3])
+        + RARE_WEIGHT * rare_coverage(question, hits[:RARE_DEPTH])
+    )
 
 
 def with_speaker(candidate: Candidate) -> tuple[int, int]:

@@ -402,7 +402,10 @@ def evaluate() -> None:
 
 
 @evaluate.command(name="realtimeqa")
-@click.argument("data_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument(
+    "data_dirs", nargs=-1, required=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)  # fmt: skip
 @click.option("--weeks", multiple=True, help="Weeks to use, e.g. 20240105 (repeat); default all.")
 @click.option(
     "--work",
@@ -412,37 +415,60 @@ def evaluate() -> None:
 )
 @click.option("--baselines/--no-baselines", default=True, help="Also run the two baselines.")
 @click.option("--ablations", is_flag=True, help="Also measure each retrieval step on and off.")
+@click.option("--max-chars", type=click.IntRange(min=200), default=None,
+              help="Cut every article to about its first N characters (both systems), to make "
+              "the one-time ingest cheaper on a slow machine.")  # fmt: skip
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the full report to this JSON file.")  # fmt: skip
 @click.pass_obj
 def eval_realtimeqa(
-    assistant: Assistant, data_dir: Path, weeks: tuple[str, ...], work: Path | None,
-    baselines: bool, ablations: bool, json_out: Path | None,
+    assistant: Assistant, data_dirs: tuple[Path, ...], weeks: tuple[str, ...], work: Path | None,
+    baselines: bool, ablations: bool, max_chars: int | None, json_out: Path | None,
 ) -> None:  # fmt: skip
-    """Evaluate on RealTimeQA weeks in DATA_DIR (*_qa.jsonl + *_gcs.jsonl).
+    """Evaluate on RealTimeQA splits: each DATA_DIR holds weeks (*_qa.jsonl + *_gcs.jsonl).
 
-    Reports Hits@1/5/10 and MRR@10 on the answerable questions against a dense baseline
-    (LangChain's RecursiveCharacterTextSplitter(1000, 200) chunks) and BM25 on the same chunks,
-    multiple-choice accuracy, abstention on out-of-corpus questions, and latency.
+    Reports, per split side by side: Hits@1/5/10 and MRR@10 on the answerable questions for
+    newsdesk and the LangChain tutorial pipeline (RecursiveCharacterTextSplitter(1000, 200),
+    same model, Chroma), paired differences with bootstrap intervals, the share of quoted
+    answers holding the correct choice, multiple-choice accuracy, abstention on out-of-corpus
+    questions, and latency.
 
-    Example: newsdesk eval realtimeqa ../shared/data/realtimeqa --json eval.json
+    Example: newsdesk eval realtimeqa ../shared/data/realtimeqa ../shared/data/realtimeqa-2023
     """
     import platformdirs
 
-    from assistant.evaluation.realtimeqa import format_report, run
+    from assistant.evaluation.data import shrink
+    from assistant.evaluation.data import weeks as weeks_in
+    from assistant.evaluation.realtimeqa import run, run_answers
+    from assistant.evaluation.report import format_reports
 
     work = work or platformdirs.user_cache_path("newsdesk") / "eval-realtimeqa"
+    reports: list[dict[str, Any]] = []
+
+    def log(message: str) -> None:
+        echo(message, err=True)
+
+    def show() -> None:
+        echo(format_reports(reports))
+        if json_out:
+            json_out.write_text(json.dumps({"splits": reports}, indent=2))
+            echo(f"report written to {json_out}", err=True)
+
     try:
-        report = run(
-            data_dir, work, assistant.settings, list(weeks) or None, baselines, ablations,
-            log=lambda m: echo(m, err=True),
-        )  # fmt: skip
+        for data_dir in data_dirs:  # retrieval on every split first: the cheaper figures
+            if max_chars:
+                chosen = [w for w in weeks_in(data_dir) if not weeks or w in weeks]
+                data_dir = shrink(data_dir, chosen, max_chars, work)
+            reports.append(
+                run(data_dir, work, assistant.settings, list(weeks) or None, baselines,
+                    ablations, log=log)
+            )  # fmt: skip
+        show()
+        for report in reports:
+            run_answers(report, work, assistant.settings, log=log)
     except (FileNotFoundError, ValueError) as e:
         raise click.ClickException(str(e)) from e
-    echo(format_report(report))
-    if json_out:
-        json_out.write_text(json.dumps(report, indent=2))
-        echo(f"report written to {json_out}", err=True)
+    show()
 
 
 @evaluate.command(name="stance")

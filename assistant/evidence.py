@@ -7,37 +7,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answertype import expected_type, terms, type_score
 from index.embed import SentenceEmbedder
-from index.lexical import words
 from index.types import Hit
-
-# British spellings folded into American ones, on both sides of every comparison, so that
-# "analysed" meets "analyzed" and "centre" meets "center" (news copy uses both).
-_SPELLING = [
-    (re.compile(r"(\w{3,})ys(e|ed|es|ing)$"), r"\1yz\2"),
-    (re.compile(r"(\w{4,})is(e|ed|es|ing|ation|ations)$"), r"\1iz\2"),
-    (re.compile(r"(\w{3,})our(s|ed|ing)?$"), r"\1or\2"),
-    (re.compile(r"(\w{3,})tre(s)?$"), r"\1ter\2"),
-]
-
-
-def terms(text: str) -> set[str]:
-    """Content words of ``text``, normalised for matching.
-
-    Lower-cased, stop words dropped, British spellings made American, plural and verb endings
-    trimmed.
-    """
-    out = set()
-    for word in words(text):
-        for pattern, replacement in _SPELLING:
-            word = pattern.sub(replacement, word)
-        for suffix in ("ies", "es", "s", "ed", "ing"):
-            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-                word = word[: -len(suffix)]
-                break
-        out.add(word)
-    return out
-
 
 _KEY = re.compile(r"\b(?:[A-Z][\w’'-]*[A-Z0-9][\w’'-]*|[A-Z][a-z][\w’'-]+|\d[\d,.%]*)")
 
@@ -63,6 +35,8 @@ class Query:
     text: str
     focus: frozenset[str] = frozenset()
     variants: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    rarity: tuple[tuple[str, float], ...] = ()
+    """Each content word of the question with how rare it is in the library (0 to 1)."""
 
     @classmethod
     def of(cls, question: str | Query) -> Query:
@@ -102,64 +76,45 @@ def coverage(question: str | Query, hits: list[Hit]) -> float:
     return sum(1 for spellings in keys if any(k in text for k in spellings)) / len(keys)
 
 
-_NUMBER = re.compile(
-    r"\b\d[\d,.]*\b|\b(?:dozens?|hundreds?|thousands?|millions?|billions?|several|"
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty)\b",
-    re.I,
-)
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE = re.compile(
-    rf"\b(?:{_MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-    r"yesterday|today|tomorrow|week|month|year|(?:19|20)\d\d)\b",
-    re.I,
-)
-_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w’'-]+")
-_PLACE = re.compile(
-    r"\b(?:in|to|toward|towards|into|near|at|from|outside|across)\s+(?:the\s+)?[A-Z]"
-)
+def rare_coverage(question: str | Query, hits: list[Hit]) -> float:
+    """Share of the question's rare words found in ``hits``, each weighed by its rarity.
 
-
-_WHEN = re.compile(r"\bwhen\b|\bwhat (?:year|day|date|month)\b|\bhow soon\b", re.I)
-# "When will the council vote?" asks about what is to come; "planned for Tuesday, was
-# postponed" is a date but not the answer, "is now expected on June 3" is.
-_ASKS_FUTURE = re.compile(
-    r"\b(?:when|what (?:year|day|date|month))\s+(?:will|is|are|shall|would)\b|\bhow soon\b", re.I
-)
-_FUTURE = re.compile(
-    r"\b(?:will|expected|scheduled|due|set (?:for|to)|is to|are to|upcoming|next|"
-    r"postponed (?:until|to)|moved to|delayed (?:until|to))\b",
-    re.I,
-)
-
-
-def wants_date(question: str) -> bool:
-    """Whether the question asks when (a date is the answer)."""
-    return bool(_WHEN.search(question))
-
-
-def answer_type_match(question: str, sentence: str) -> bool:
-    """Whether ``sentence`` holds the kind of thing the question word asks for.
-
-    "How many" wants a number, "when" a date (a date still to come when the question asks
-    "when will..."), "where" a named place after a preposition, "who"/"which" a capitalised
-    name.
+    1.0 when the question has no word rarer than common ones. A word found nowhere in the
+    library weighs most: an article that never uses it rarely answers a question that does.
     """
-    q = question.lower()
-    if re.search(r"\bhow (?:many|much|long|far|old)\b|\bwhat (?:number|percentage|share)\b", q):
-        return bool(_NUMBER.search(sentence))
-    if wants_date(q):
-        dated = bool(_DATE.search(sentence))
-        return dated and (not _ASKS_FUTURE.search(q) or bool(_FUTURE.search(sentence)))
-    if re.search(r"\bwhere\b", q):
-        return bool(_PLACE.search(sentence))
-    if re.search(r"\b(?:who|whom|whose|which)\b", q):
-        return bool(_NAME.search(sentence))
-    return False
+    query = Query.of(question)
+    weights = {w: r for w, r in query.rarity if r > 0}
+    if not weights:
+        return 1.0
+    found = terms(" ".join(h.text for h in hits))
+    spelled = dict(query.variants)
+    total = sum(weights.values())
+    held = 0.0
+    for word, weight in weights.items():
+        spellings = terms(" ".join([word, *spelled.get(word, ())]))
+        if spellings & found:
+            held += weight
+    return held / total
+
+
+# Weights of the sentence score (tuned on the 2024 RealTimeQA weeks, checked on 2023).
+TYPE_WEIGHT = 0.1
+CONTEXT_WEIGHT = 0.0
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A sentence of a retrieved passage, scored against the question."""
+    """A sentence of a retrieved passage, scored against the question.
+
+    Attributes:
+        semantic: cosine similarity of sentence and question.
+        lexical: share of the question's content words in the sentence.
+        typed: 0 to 1, how well the sentence adds the kind of answer the question asks for
+            (see ``assistant.answertype``).
+        context: share of the question's content words in the sentence, the sentence before
+            it and the article title (a sentence saying "he" is about the one named before).
+        focused: share of a follow-up question's own words in the sentence.
+    """
 
     hit: Hit
     start: int
@@ -167,14 +122,19 @@ class Candidate:
     text: str
     semantic: float
     lexical: float
-    typed: bool
+    typed: float
+    context: float = 0.0
     focused: float = 0.0
 
     @property
     def score(self) -> float:
         """Relevance: embedding similarity, plus shared words, answer type and follow-up focus."""
         return (
-            self.semantic + 0.3 * self.lexical + (0.1 if self.typed else 0.0) + 0.5 * self.focused
+            self.semantic
+            + 0.3 * self.lexical
+            + TYPE_WEIGHT * self.typed
+            + CONTEXT_WEIGHT * self.context
+            + 0.5 * self.focused
         )
 
 
@@ -203,13 +163,15 @@ def score_sentences(
     if not pool:
         return []
     query = Query.of(question)
-    vectors = embedder.encode([query.search_text()] + [text for _, _, _, text in pool])
-    semantic = vectors[1:] @ vectors[0]
+    question_vector = embedder.encode([query.search_text()])[0]
+    semantic = embedder.encode([text for _, _, _, text in pool]) @ question_vector
     groups = query.term_groups()
     focus = query.term_groups(query.focus)
+    kind = expected_type(query.text)
     scored = []
     for (hit, start, end, text), sim in zip(pool, np.asarray(semantic), strict=True):
         found = terms(text)
+        around = found | terms(_previous(hit, start)) | terms(hit.title)
         scored.append(
             Candidate(
                 hit=hit,
@@ -217,9 +179,23 @@ def score_sentences(
                 end=end,
                 text=text,
                 semantic=float(sim),
-                lexical=sum(1 for g in groups if g & found) / len(groups) if groups else 0.0,
-                typed=answer_type_match(query.text, text),
-                focused=sum(1 for g in focus if g & found) / len(focus) if focus else 0.0,
+                lexical=_share(groups, found),
+                typed=type_score(query.text, text, kind),
+                context=_share(groups, around),
+                focused=_share(focus, found),
             )
         )
     return sorted(scored, key=lambda c: c.score, reverse=True)
+
+
+def _share(groups: list[set[str]], found: set[str]) -> float:
+    return sum(1 for g in groups if g & found) / len(groups) if groups else 0.0
+
+
+def _previous(hit: Hit, start: int) -> str:
+    """The sentence before the one starting at ``start`` in the passage ("" for the first)."""
+    before = [(s, e) for s, e in hit.sentences if e <= start]
+    if not before:
+        return ""
+    s, e = before[-1]
+    return hit.text[s - hit.start : e - hit.start]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from assistant.answer import compose, compose_choice, decline
+from assistant.answer import RARE_WEIGHT, compose, compose_choice, decline
 from assistant.answer import confidence as evidence_confidence
 from assistant.constraints import read_constraints
 from assistant.evidence import Query, candidates, terms
@@ -21,6 +21,7 @@ from assistant.retrieve import retrieve
 from assistant.settings import Settings
 from assistant.types import Answer, Filters, Turn
 from index.embed import SentenceEmbedder
+from index.lexical import words
 from index.library import Library
 from index.types import Hit
 
@@ -64,7 +65,7 @@ def respond(
     )
     if request.choices:
         hits = _with_choice_evidence(library, query, hits, request, settings)
-    embedder = library.embedder
+    embedder = library.reader
     if model is None:
         if request.choices:
             answer = compose_choice(
@@ -95,6 +96,7 @@ def understand(text: str, asked: str, standalone: str | None, library: Library) 
     """The question with what scoring must know: follow-up focus and other name spellings."""
     variants = library.name_variants().variants(text)
     return Query(
+        rarity=tuple(library.rarity(words(text)).items()) if RARE_WEIGHT else (),
         text=text,
         # A follow-up's own words ("Kleban-Byka") are what the user now asks about.
         focus=frozenset(terms(asked)) if standalone else frozenset(),

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -71,7 +72,9 @@ def retrieve(
     since, until = date_bounds(filters)
     outlets = list(filters.outlets) or None
     pool = max(options.candidates, k)
-    vector = library.embedder.encode([question])[0]
+    if options.quiz_forms:
+        question = plain_question(question)
+    vector = library.reader.encode([question])[0]
     dense = library.dense(vector, pool, outlets, since, until) if options.mode != "lexical" else []
     lexical_pool = pool if options.mode == "lexical" else options.lexical_candidates
     lexical = (
@@ -82,9 +85,11 @@ def retrieve(
     fused = fuse([dense, lexical], options.rrf_k)
     by_id = {c.match.passage_id: c for c in fused}
     hits = library.hits([c.match for c in fused])
-    hits = _collapse_copies(hits)
+    hits = _collapse_copies(hits, options.copy_overlap)
     if options.rerank:
         hits = _rerank(library, question, vector, hits[: options.rerank_depth], by_id, options)
+        if options.article_weight:
+            hits = _by_article(hits, options.article_weight)
     else:
         hits = [h.model_copy(update={"score": round(by_id[h.passage_id].fused, 6)}) for h in hits]
     if boost_since is not None:
@@ -141,16 +146,59 @@ def _rerank(
     return sorted(scored, key=lambda h: h.score, reverse=True)
 
 
-def _collapse_copies(hits: list[Hit]) -> list[Hit]:
-    """Keep the first of passages whose text is the same apart from spacing and case."""
+_QUIZ = re.compile(
+    r"\b(?:this|last|past) (?:week|month|weekend)\b|\b(?:recently|this year)\b|"
+    r"\b(?:which|what) of (?:the following|these)\b|\bthe following\b|\bthis week's\b",
+    re.IGNORECASE,
+)
+
+
+def plain_question(question: str) -> str:
+    """The question without quiz phrasing ("this week", "which of the following")."""
+    text = _QUIZ.sub(" ", question)
+    return re.sub(r"\s+([,?.!:])", r"\1", " ".join(text.split())).strip(" ,:") or question
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + 5]) for i in range(max(1, len(words) - 4))}
+
+
+def _collapse_copies(hits: list[Hit], overlap: float = 1.0) -> list[Hit]:
+    """Keep the first of passages whose text is the same apart from spacing and case.
+
+    With ``overlap`` below 1, also of passages sharing that share of the shorter one's word
+    5-grams (syndicated copies edited a little).
+    """
     seen: set[str] = set()
-    kept = []
+    kept: list[Hit] = []
+    grams: list[set[tuple[str, ...]]] = []
     for hit in hits:
         key = " ".join(hit.text.lower().split())
-        if key not in seen:
-            seen.add(key)
-            kept.append(hit)
+        if key in seen:
+            continue
+        mine = _shingles(hit.text) if overlap < 1 else set()
+        if overlap < 1 and any(
+            len(mine & other) >= overlap * min(len(mine), len(other)) for other in grams
+        ):
+            continue
+        seen.add(key)
+        grams.append(mine)
+        kept.append(hit)
     return kept
+
+
+def _by_article(hits: list[Hit], weight: float) -> list[Hit]:
+    """Add ``weight`` x the mean of the article's two best scores to each passage's score."""
+    best: dict[str, list[float]] = {}
+    for hit in hits:
+        best.setdefault(hit.article_id, []).append(hit.score)
+    article = {a: sum(sorted(s, reverse=True)[:2]) / 2 for a, s in best.items()}
+    scored = [
+        h.model_copy(update={"score": round(h.score + weight * article[h.article_id], 6)})
+        for h in hits
+    ]
+    return sorted(scored, key=lambda h: h.score, reverse=True)
 
 
 def _diversify(hits: list[Hit], max_per_article: int) -> list[Hit]:

@@ -81,6 +81,20 @@ class RetrievalSettings(_Section):
     max_per_article: int = Field(
         2, ge=0, le=100, description="Most passages of one article in the top results (0: any)."
     )
+    copy_overlap: float = Field(
+        1.0,
+        ge=0.1,
+        le=1,
+        description="Passages sharing at least this share of their word 5-grams are copies; "
+        "only the first is kept (1: only identical text).",
+    )
+    article_weight: float = Field(
+        0.0, ge=0, le=2, description="Rerank: weight of the article's best passages' mean score."
+    )
+    quiz_forms: bool = Field(
+        False,
+        description='Search without quiz phrasing ("this week", "which of the following").',
+    )
 
 
 class AnswerSettings(_Section):

@@ -7,8 +7,12 @@ that only read the catalog stay fast; langchain_core is not imported at all.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import sqlite3
 import sys
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from functools import cached_property
 from pathlib import Path
@@ -162,3 +166,93 @@ class SentenceEmbedder:
     def embed_query(self, text: str) -> list[float]:
         """Embed one question (LangChain ``Embeddings`` interface)."""
         return self.encode([text])[0].tolist()  # type: ignore[no-any-return]
+
+
+class CachedEmbedder(SentenceEmbedder):
+    """The same model as ``base``, remembering what it embedded so nothing is embedded twice.
+
+    Lists of two or more texts (the sentences of retrieved passages) are remembered in a
+    SQLite file, so each stored sentence is embedded once, on its first use, not on every
+    question. A single text (a question) is remembered in memory only (the last ``memory``
+    ones): retrieval and sentence scoring then share one embedding of the question, and no
+    question is written to disk.
+
+    Args:
+        base: the embedder whose model is used (loaded once, shared).
+        path: the SQLite file for remembered vectors (created on first write).
+        memory: how many single texts to keep in memory.
+    """
+
+    def __init__(self, base: SentenceEmbedder, path: Path, memory: int = 256) -> None:
+        super().__init__(base.model_name, base.device, "fp32", base.batch_size)
+        self.base = base
+        self.path = path
+        self.memory = memory
+        self._recent: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+
+    @property  # type: ignore[override]
+    def _model(self) -> Any:
+        return self.base._model
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.model_name}\0{text}".encode()).hexdigest()[:32]
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, v BLOB)")
+        return self._db
+
+    def close(self) -> None:
+        """Close the SQLite file (it reopens on the next use)."""
+        with self._lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Unit-length float32 embeddings, one row per text, computed only when not remembered."""
+        if len(texts) == 1:
+            with self._lock:
+                found = self._recent.get(texts[0])
+                if found is not None:
+                    self._recent.move_to_end(texts[0])
+                    return found[None, :].copy()
+            vector = self.base.encode(texts)
+            with self._lock:
+                self._recent[texts[0]] = vector[0]
+                while len(self._recent) > self.memory:
+                    self._recent.popitem(last=False)
+            return vector
+        if not texts:
+            return self.base.encode(texts)
+        keys = [self._key(t) for t in texts]
+        known: dict[str, np.ndarray] = {}
+        with self._lock:
+            db = self._connect()
+            unique = list(dict.fromkeys(keys))
+            for i in range(0, len(unique), 500):
+                part = unique[i : i + 500]
+                rows = db.execute(
+                    f"SELECT key, v FROM vectors WHERE key IN ({','.join('?' * len(part))})", part
+                )
+                known.update((k, np.frombuffer(v, dtype=np.float32)) for k, v in rows)
+        todo: list[int] = []
+        for i, key in enumerate(keys):
+            if key not in known and key not in keys[:i]:
+                todo.append(i)
+        if todo:
+            fresh = self.base.encode([texts[i] for i in todo])
+            with self._lock:
+                db = self._connect()
+                with db:
+                    db.executemany(
+                        "INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                        [(keys[i], fresh[j].tobytes()) for j, i in enumerate(todo)],
+                    )
+            known.update((keys[i], fresh[j]) for j, i in enumerate(todo))
+        return np.stack([known[k] for k in keys]).astype(np.float32)

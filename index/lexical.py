@@ -8,6 +8,7 @@ numbers).
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING
 
@@ -65,3 +66,18 @@ def lexical_search(
 def lexical_scores(catalog: Catalog, question: str, passage_ids: list[str]) -> dict[str, float]:
     """Lexical score of ``question`` for these passages (absent: no query word occurs)."""
     return catalog.lexical_scores(words(question), passage_ids)
+
+
+def rarity(catalog: Catalog, terms: list[str]) -> dict[str, float]:
+    """How rare each word is among the passages, from 0 (in every one) to 1 (in none).
+
+    The inverse document frequency ``log((N + 1) / (df + 1))`` divided by its largest value
+    ``log(N + 1)``, with the catalog's own tokenizer (case, stemming) as search. A question
+    whose rare words are nowhere in the evidence is rarely answered by it.
+    """
+    unique = list(dict.fromkeys(t for t in terms if _WORD.fullmatch(t)))
+    if not unique:
+        return {}
+    total, frequencies = catalog.term_frequencies(unique)
+    top = math.log(total + 1) or 1.0
+    return {t: math.log((total + 1) / (frequencies.get(t, 0) + 1)) / top for t in unique}

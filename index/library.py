@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 
 from index.catalog import Catalog, open_catalog
-from index.embed import SentenceEmbedder
+from index.embed import CachedEmbedder, SentenceEmbedder
 from index.errors import LockedError, StoreError
 from index.fields import date_timestamp
-from index.lexical import lexical_scores, lexical_search
+from index.lexical import lexical_scores, lexical_search, rarity
 from index.names import NameVariants
 from index.store import VectorStore
 from index.types import Article, Hit, Match
@@ -61,6 +61,15 @@ class Library:
                 f"ask for {embedder.model_name!r}. Set NEWSDESK_INDEX__MODEL={built_with}, or "
                 "use another NEWSDESK_HOME for the new model."
             )
+
+    @cached_property
+    def reader(self) -> CachedEmbedder:
+        """The embedding model for questions and stored sentences, remembering its vectors.
+
+        A question is embedded once however many steps read it; each sentence of a stored
+        passage is embedded on its first use only (in ``sentence-vectors.sqlite3``).
+        """
+        return CachedEmbedder(self.embedder, self.home / "sentence-vectors.sqlite3")
 
     @cached_property
     def store(self) -> VectorStore:
@@ -161,6 +170,10 @@ class Library:
             self._names = (size, NameVariants(self.catalog.names(), self.home / "aliases.txt"))
         return self._names[1]
 
+    def rarity(self, words: list[str]) -> dict[str, float]:
+        """How rare each word is in the indexed passages, 0 (everywhere) to 1 (nowhere)."""
+        return rarity(self.catalog, words)
+
     def lexical_scores(self, question: str, passage_ids: list[str]) -> dict[str, float]:
         """BM25 of ``question`` for specific passages."""
         return lexical_scores(self.catalog, question, passage_ids)
@@ -209,9 +222,11 @@ class Library:
         until_ts: int | None = None,
     ) -> list[Hit]:
         """Dense search: the ``k`` passages nearest to ``query`` (text or an embedding)."""
-        vector = self.embedder.encode([query])[0] if isinstance(query, str) else query
+        vector = self.reader.encode([query])[0] if isinstance(query, str) else query
         return self.hits(self.dense(vector, k + 5, outlets, since_ts, until_ts))[:k]
 
     def close(self) -> None:
-        """Close the catalog."""
+        """Close the catalog (and the file of remembered sentence vectors)."""
+        if "reader" in self.__dict__:
+            self.reader.close()
         self.catalog.close()

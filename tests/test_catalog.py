@@ -119,6 +119,14 @@ def test_lexical_search_ranks_and_filters(catalog: Catalog) -> None:
     assert set(scores) == {grain_1, RATES[1][1].id} and all(v > 0 for v in scores.values())
 
 
+def test_term_frequencies_count_passage_text_with_the_search_tokenizer(catalog: Catalog) -> None:
+    fill(catalog)
+    # "border" is in every GRAIN passage's title but in one passage's text; "crossing" is stemmed
+    assert catalog.term_frequencies(["grain", "border", "crossing", "zebra"]) == (
+        4, {"grain": 1, "border": 1, "crossing": 1, "zebra": 0},
+    )  # fmt: skip
+
+
 def test_update_orphans_the_old_text_and_delete_cascades(catalog: Catalog) -> None:
     fill(catalog)
     new = article("grain2", "Farmers ended the blockade after talks.", title="Blockade ends")

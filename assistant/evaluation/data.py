@@ -92,3 +92,36 @@ def answerable(items: list[Question], texts: list[str]) -> list[Question]:
     """The questions whose correct choice occurs in some article."""
     corpus = "\n\n".join(texts)
     return [q for q in items if contains(corpus, q.correct)]
+
+
+def shrink(data_dir: Path, selected: list[str], max_chars: int, out: Path) -> Path:
+    """A copy of the selected weeks with every article cut to about its first ``max_chars``.
+
+    The cut falls at the last paragraph or sentence end before the limit. Both systems are
+    evaluated on the same shortened articles (answerability too), so the comparison stays
+    fair while the one-time embedding cost shrinks (for a slow or shared machine).
+    """
+    target = out / f"{data_dir.name}-first{max_chars}"
+    target.mkdir(parents=True, exist_ok=True)
+    for week in selected:
+        (target / f"{week}_qa.jsonl").write_bytes((data_dir / f"{week}_qa.jsonl").read_bytes())
+        rows = []
+        with (data_dir / f"{week}_gcs.jsonl").open(encoding="utf-8") as handle:
+            for line in handle:
+                row = json.loads(line)
+                for result in row.get("search_result", []):
+                    result["text"] = _cut(result.get("text") or "", max_chars)
+                rows.append(json.dumps(row))
+        path = target / f"{week}_gcs.jsonl"
+        text = "\n".join(rows) + "\n"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    return target
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    end = max(head.rfind("\n"), head.rfind(". "))
+    return head[: end + 1].rstrip() if end > limit // 2 else head

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -27,6 +29,8 @@ class RetrievalScores:
     mrr10: float
     p50_ms: float
     p95_ms: float
+    ranks: list[int | None]
+    """Per question: the rank (0-based) of the first top-10 passage holding the answer."""
 
     def as_dict(self) -> dict[str, float]:
         """Plain figures for the JSON report."""
@@ -63,7 +67,58 @@ def score_retrieval(
         mrr10=sum(1 / (r + 1) for r in ranks if r is not None) / n,
         p50_ms=percentile(latencies, 50),
         p95_ms=percentile(latencies, 95),
+        ranks=ranks,
     )
+
+
+PAIRED = {
+    "hits@1": lambda r: float(r is not None and r < 1),
+    "hits@5": lambda r: float(r is not None and r < 5),
+    "hits@10": lambda r: float(r is not None),
+    "mrr@10": lambda r: 0.0 if r is None else 1 / (r + 1),
+}
+
+
+def paired(
+    ours: list[float], theirs: list[float], resamples: int = 2000, seed: int = 0
+) -> dict[str, Any]:
+    """Mean paired difference, its bootstrap 95% interval (fixed seed) and a sign test.
+
+    The sign test counts the questions where one system is better (wins) or worse (losses)
+    and gives the two-sided exact binomial p-value of that split under "no difference".
+    """
+    a, b = np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float)
+    diff = a - b
+    if not len(diff):
+        return {"diff": 0.0, "ci95": [0.0, 0.0], "wins": 0, "losses": 0, "sign_p": 1.0}
+    rng = np.random.default_rng(seed)
+    means = diff[rng.integers(0, len(diff), size=(resamples, len(diff)))].mean(axis=1)
+    wins, losses = int((diff > 0).sum()), int((diff < 0).sum())
+    return {
+        "diff": round(float(diff.mean()), 4),
+        "ci95": [round(float(np.percentile(means, 2.5)), 4),
+                 round(float(np.percentile(means, 97.5)), 4)],
+        "wins": wins,
+        "losses": losses,
+        "sign_p": round(sign_test(wins, losses), 4),
+    }  # fmt: skip
+
+
+def sign_test(wins: int, losses: int) -> float:
+    """Two-sided exact binomial p-value of ``wins`` against ``losses`` at p = 1/2."""
+    n = wins + losses
+    if n == 0:
+        return 1.0
+    tail = sum(math.comb(n, i) for i in range(min(wins, losses) + 1)) / 2**n
+    return min(1.0, 2 * tail)
+
+
+def compare(ours: RetrievalScores, theirs: RetrievalScores) -> dict[str, dict[str, Any]]:
+    """Paired differences (ours - theirs) per retrieval metric, question by question."""
+    return {
+        name: paired([f(r) for r in ours.ranks], [f(r) for r in theirs.ranks])
+        for name, f in PAIRED.items()
+    }
 
 
 def calibrate(

@@ -160,6 +160,10 @@ class Catalog(ABC):
         """Lexical score of ``words`` for these passages (absent: no word occurs)."""
 
     @abstractmethod
+    def term_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        """The number of passages, and for each term the number of passages that hold it."""
+
+    @abstractmethod
     def lexical_passages(self) -> set[str]:
         """Ids of the passages the lexical index covers (for consistency checks)."""
 

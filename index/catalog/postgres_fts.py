@@ -73,6 +73,23 @@ class TsvectorSearch:
         )
         return {r[0]: float(r[1]) for r in rows}
 
+    def term_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
+        """The number of passages, and how many hold each term in their text (English stems)."""
+        total = self._rows("SELECT count(*) FROM passages")[0][0]
+        frequencies = {}
+        for term in terms:
+            query = _websearch([term])
+            frequencies[term] = (
+                self._rows(
+                    "SELECT count(*) FROM passages "
+                    "WHERE ts_filter(tsv, '{a}') @@ websearch_to_tsquery('english', %s)",
+                    (query,),
+                )[0][0]
+                if query
+                else 0
+            )
+        return total, frequencies
+
     def lexical_passages(self) -> set[str]:
         """Ids of the passages with a text-search vector (each passage row carries its own)."""
         return {r[0] for r in self._rows("SELECT id FROM passages WHERE tsv IS NOT NULL")}
