@@ -8,7 +8,7 @@ PORT ?= 7860
 export HF_HUB_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install run test lint bench eval llm-fixture browser-fixture pg-fixture clean
+.PHONY: install run test test-fast lint bench eval llm-fixture browser-fixture pg-fixture clean
 
 install: $(VENV)/.installed
 
@@ -25,6 +25,10 @@ run: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# tests/unit only: pure logic, no model or server (seconds)
+test-fast: install
+	$(PY) -m pytest tests/unit -q $(PYTEST_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check assistant index prompts tests benchmarks
 	$(VENV)/bin/ruff format --check assistant index prompts tests benchmarks
@@ -34,7 +38,7 @@ bench: install
 	$(PY) benchmarks/ingest_realtimeqa.py
 
 eval: install
-	$(VENV)/bin/newsdesk eval realtimeqa ../shared/data/realtimeqa --ablations
+	$(VENV)/bin/newsdesk eval realtimeqa ../shared/data/realtimeqa ../shared/data/realtimeqa-2023
 
 llm-fixture:
 	bash tests/fixtures/prepare_llm.sh
@@ -42,7 +46,7 @@ llm-fixture:
 # Debian chromium (needs root) and playwright-core for the browser test.
 browser-fixture:
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
-	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	cd tests/e2e/browser && npm ci --no-audit --no-fund --loglevel=error
 
 # Debian postgresql (initdb, pg_ctl) for the shared-catalog tests (needs root); they start their
 # own cluster in a temp dir, so the packaged cluster need not run.

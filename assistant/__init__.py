@@ -10,9 +10,9 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from assistant.chain import NewsdeskChain
     from assistant.errors import AssistantError
-    from assistant.retriever import NewsdeskRetriever
+    from assistant.integrations.chain import NewsdeskChain
+    from assistant.integrations.retriever import NewsdeskRetriever
     from assistant.service import Assistant, Stats
     from assistant.settings import Settings, get_settings
     from assistant.types import Answer, Citation, Filters, Source
@@ -23,8 +23,8 @@ _HOMES = {
     "AssistantError": "assistant.errors",
     "Citation": "assistant.types",
     "Filters": "assistant.types",
-    "NewsdeskChain": "assistant.chain",
-    "NewsdeskRetriever": "assistant.retriever",
+    "NewsdeskChain": "assistant.integrations.chain",
+    "NewsdeskRetriever": "assistant.integrations.retriever",
     "Settings": "assistant.settings",
     "Source": "assistant.types",
     "Stats": "assistant.service",

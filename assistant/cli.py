@@ -380,7 +380,7 @@ def serve(assistant: Assistant, host: str, port: int) -> None:
             f"Refusing to serve on {host} without a token: anyone who can reach it could add or "
             "delete articles. Set NEWSDESK_API_TOKEN, or serve on 127.0.0.1."
         )
-    from assistant.api import create_app
+    from assistant.http.api import create_app
     from assistant.ui import mount_ui
 
     assistant.clean_uploads()  # folders of uploads a killed server left behind

@@ -12,7 +12,7 @@ from typing import IO, TYPE_CHECKING, Any
 from pydantic import BaseModel, ValidationError
 
 from assistant.conversations import ConversationStore
-from assistant.corroborate import corroborate
+from assistant.engines.chat import build_chat_model, describe
 from assistant.errors import (
     AssistantError,
     BadRequest,
@@ -22,12 +22,12 @@ from assistant.errors import (
     StillAdding,
     TooLarge,
 )
-from assistant.history import check_history
-from assistant.llm import build_chat_model, describe
-from assistant.respond import Request, respond, understand
+from assistant.pipeline import Request, respond, understand
+from assistant.question.history import check_history
+from assistant.research.corroborate import corroborate
+from assistant.research.timeline import Timeline, build_timeline
 from assistant.retrieve import retrieve
 from assistant.settings import Settings, get_settings
-from assistant.timeline import Timeline, build_timeline
 from assistant.types import Answer, Corroboration, Filters, Turn
 from assistant.uploads import AddTracker, clean_stale_uploads, upload_folder, uploaded_items
 from index import IngestReport, Library, LockedError, SentenceEmbedder, StoreError, ingest

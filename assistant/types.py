@@ -14,7 +14,7 @@ from pydantic import (
     model_validator,
 )
 
-from assistant.attribution import Attribution
+from assistant.language.attribution import Attribution
 from index.types import Hit
 
 

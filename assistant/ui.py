@@ -1,6 +1,6 @@
 """The Gradio UI: chat, saved conversations, sources, filters, adding articles, the library.
 
-The only gradio module. It only calls the Assistant, the renderers and ``uiviews``; nothing is
+The only gradio module. It only calls the Assistant, the renderers and ``present.chat``; nothing is
 loaded at import time. Text from articles is always escaped (see ``render``); errors show as
 messages next to what caused them, never as stack traces and never instead of the chat.
 """
@@ -17,11 +17,17 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr
 
-from assistant import uiviews as views
+from assistant.engines.chat import describe
 from assistant.errors import AssistantError
-from assistant.history import recent_history
-from assistant.llm import describe
-from assistant.render import CARD_CSS, answer_markdown, escape_markdown, source_cards, timeline_html
+from assistant.present import chat as views
+from assistant.present.markdown import (
+    CARD_CSS,
+    answer_markdown,
+    escape_markdown,
+    source_cards,
+    timeline_html,
+)
+from assistant.question.history import recent_history
 from assistant.service import Assistant
 from assistant.types import Answer, Turn
 

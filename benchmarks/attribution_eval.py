@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.attribution import attribute  # noqa: E402
+from assistant.language.attribution import attribute  # noqa: E402
 
 
 def norm(text: str | None) -> str:

@@ -30,7 +30,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.corroborate import corroborate  # noqa: E402
+from assistant.research.corroborate import corroborate  # noqa: E402
 from index import Library, SentenceEmbedder  # noqa: E402
 from index.build import add_items  # noqa: E402
 from index.fields import clean_text  # noqa: E402

@@ -1,4 +1,4 @@
-"""Fit the stance model (assistant/stance_weights.json) on the FNC-1 train split only.
+"""Fit the stance model (assistant/research/stance_weights.json) on the FNC-1 train split only.
 
 Usage: python benchmarks/train_stance.py /work/extdata/fnc1 [--n 3200] [--seed 11]
 
@@ -33,10 +33,10 @@ from assistant.evaluation.stance import (  # noqa: E402
     summary,
     vectors,
 )
-from assistant.stance import judge  # noqa: E402
+from assistant.research.stance import judge  # noqa: E402
 from index import SentenceEmbedder  # noqa: E402
 
-OUT = ROOT / "assistant" / "stance_weights.json"
+OUT = ROOT / "assistant" / "research" / "stance_weights.json"
 
 
 def main() -> int:

@@ -29,6 +29,18 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("NEWSDESK_SHARED", ROOT.parent / "shared"))
 SEED_DIR = SHARED / "seed"
 REALTIMEQA_DIR = SHARED / "data" / "realtimeqa"
+# tests/unit: pure logic, no model, no store (seconds: `make test-fast`); tests/integration: the
+# real model, Chroma, catalogs and fixture servers in process; tests/e2e: the shipped program
+# (`newsdesk serve` on 127.0.0.1, the CLI as a subprocess, the browser).
+KINDS = ("unit", "integration", "e2e")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test with the folder it lives in (``-m unit``, ``-m "not e2e"``)."""
+    for item in items:
+        kind = next((k for k in KINDS if k in item.path.parent.parts[-1:]), None)
+        if kind:
+            item.add_marker(getattr(pytest.mark, kind))
 
 
 @pytest.fixture(autouse=True)

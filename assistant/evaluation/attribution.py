@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.attribution import ANONYMITY, ROLE_NOUNS, attribute
+from assistant.language.attribution import ANONYMITY, ROLE_NOUNS, attribute
 from index.sentences import split_sentences
 
 _PRONOUNS = {"he", "she", "they", "we", "i", "you", "it", "him", "her", "them", "us", "me"}

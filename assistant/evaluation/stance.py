@@ -2,11 +2,12 @@
 
 Human-labelled news pairs, kept outside the project (train_bodies.csv, train_stances.csv,
 competition_test_bodies.csv, competition_test_stances.csv). newsdesk's judgement of a body
-towards its headline (``assistant.stance.judge``, the same code that checks a cited sentence
-against other outlets) is mapped to FNC labels: conflict -> disagree, corroborates -> agree, same
-topic without a position -> discuss, nothing -> unrelated. Two trivial baselines run in the
-same pass on the same pairs and embedder: cosine bands at newsdesk's thresholds (best sentence
-similarity >= 0.70 agree, >= 0.55 discuss, else unrelated) and "always discuss".
+towards its headline (``assistant.research.stance.judge``, the same code that checks a cited
+sentence against other outlets) is mapped to FNC labels: conflict -> disagree, corroborates ->
+agree, same topic without a position -> discuss, nothing -> unrelated. Two trivial baselines run
+in the same pass on the same pairs and embedder: cosine bands at newsdesk's thresholds (best
+sentence similarity >= 0.70 agree, >= 0.55 discuss, else unrelated) and "always discuss".
+
 
 The FNC score gives 0.25 for telling related from unrelated and 0.75 more for the exact label of
 a related pair; it is reported relative to the maximum on the same pairs.
@@ -24,8 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.claims import AGREE_SIMILARITY, RELATED_SIMILARITY, Facts, read
-from assistant.stance import FEATURES, LABELS, features, judge
+from assistant.research.claims import AGREE_SIMILARITY, RELATED_SIMILARITY, Facts, read
+from assistant.research.stance import FEATURES, LABELS, features, judge
 from index.embed import SentenceEmbedder
 from index.sentences import split_sentences
 

@@ -1,0 +1,1 @@
+"""Answer engines: sentence scoring, the extractive engine, multiple choice, the LLM engine."""

@@ -1,0 +1,1 @@
+"""The HTTP edge: the FastAPI app, its schemas, the OpenAI-compatible routes, limits."""

@@ -1,0 +1,1 @@
+"""Presentation: one answer model rendered as Markdown, HTML pages and chat views."""

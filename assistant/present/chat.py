@@ -1,0 +1,163 @@
+"""What the web UI shows, as plain values: no web framework here (``ui.py`` wires it up).
+
+Filter fields are checked one by one so an error is shown next to the field that caused it;
+messages are written in the UI's words (tabs and buttons), never as command lines.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from assistant.conversations import Conversation
+from assistant.errors import AssistantError, NotIndexed, StillAdding
+from assistant.present.markdown import escape_markdown
+from assistant.service import Assistant, Stats
+from assistant.types import Answer, Filters
+from index import Article, IngestReport
+
+EMPTY_CHAT = (
+    "Ask your news articles: every answer quotes and cites its sources.\n\n"
+    "No articles yet? Open the *Add articles* tab above to upload files, paste a text or "
+    "give URLs, then come back and ask."
+)
+NO_MODEL = "llm is off: no language model is configured (see the README)."
+NO_ARTICLES = (
+    "**No articles yet.** Add some in the **Add articles** tab (upload files, paste a text or "
+    "give URLs), then ask again."
+)
+STILL_ADDING = (
+    "**Articles are being added right now**, and none is searchable yet. Ask again when the "
+    "**Add articles** tab says *Done*."
+)
+RESULT_COLUMNS = ["file or input", "status", "title", "reason"]
+LIBRARY_COLUMNS = ["title", "outlet", "published", "passages", "id"]
+
+
+def library_line(stats: Stats) -> str:
+    """The line above the tabs: counts and the publication date span."""
+    span = ""
+    if stats.first_published and stats.last_published:
+        span = f" · published {stats.first_published[:10]} to {stats.last_published[:10]}"
+    counts = f"{stats.articles} articles · {stats.passages} passages · {stats.outlets} outlets"
+    return f"**Library:** {counts}{span}"
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with "…" if cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def parse_filters(
+    outlets: list[str] | None, since: str | None, until: str | None
+) -> tuple[Filters | None, str]:
+    """(filters, "") or (None, a message naming the field that is wrong and what to type)."""
+    dates: dict[str, date | None] = {}
+    for field, label, raw in (("since", "Published since", since), ("until", "until", until)):
+        text = (raw or "").strip()
+        try:
+            dates[field] = date.fromisoformat(text) if text else None
+        except ValueError:
+            return None, f"**{label}:** “{escape_markdown(text)}” is not a date; use YYYY-MM-DD."
+    try:
+        return Filters(outlets=tuple(outlets or ()), **dates), ""
+    except ValueError:
+        return None, "**Published since** is after **until**: swap the two dates."
+
+
+def describe_filters(filters: Filters | None) -> str:
+    """The active-filters line."""
+    if filters is None:
+        return "Filters not applied until the dates are fixed."
+    if not filters.active:
+        return "No filters: every article is searched."
+    return f"**Active filters:** {escape_markdown(filters.describe())}"
+
+
+def error_text(error: AssistantError) -> str:
+    """An assistant error for the chat, in the UI's words."""
+    if isinstance(error, StillAdding):
+        return STILL_ADDING
+    if isinstance(error, NotIndexed):
+        return NO_ARTICLES
+    return f"**Could not answer:** {escape_markdown(str(error))}"
+
+
+def progress_text(show: Callable[..., Any]) -> Callable[[str, int], None]:
+    """An ingest progress callback that shows counts through ``show(fraction, desc=...)``."""
+    counts = {"inputs": 0, "articles": 0, "passages": 0, "inputs_total": 0}
+
+    def report(kind: str, n: int) -> None:
+        counts[kind] += n
+        total = counts["inputs_total"]
+        show(
+            counts["inputs"] / total if total else None,
+            desc=f"{counts['articles']} articles read, {counts['passages']} passages embedded",
+        )
+
+    return report
+
+
+def add_everything(
+    assistant: Assistant,
+    files: list[Path],
+    pasted: Mapping[str, str | None],
+    urls: str,
+    progress: Callable[[str, int], None],
+) -> list[IngestReport]:
+    """Add uploaded files, a pasted article and URLs; one report per kind given."""
+    reports = []
+    if files:
+        loaded = [(path.name, path.read_bytes()) for path in files]
+        reports.append(assistant.add_files(loaded, progress))
+    if (pasted.get("text") or "").strip():
+        article = {k: v or None for k, v in pasted.items()}
+        reports.append(assistant.add_articles([article], progress))
+    wanted = [u.strip() for u in (urls or "").splitlines() if u.strip()]
+    if wanted:  # web addresses only: the box must not read the server's own files
+        reports.append(assistant.add_urls(wanted, progress))
+    return reports
+
+
+def report_rows(report: IngestReport) -> list[list[str]]:
+    """One row per item of an add: input, status, title, reason (with its line)."""
+    rows = []
+    for item in report.items:
+        where = item.origin
+        if "/" in where and not where.startswith(("http://", "https://")):
+            where = where.rsplit("/", 1)[-1]
+        reason = item.reason or ""
+        if item.line is not None and reason and f"line {item.line}" not in reason:
+            reason = f"line {item.line}: {reason}"
+        rows.append([where, item.status, item.title or "", reason])
+    return rows
+
+
+def library_rows(articles: list[Article]) -> list[list[Any]]:
+    """The library table: title first (what people look for), the id last."""
+    return [
+        [a.title, ", ".join(a.outlets), (a.published_at or "")[:10], a.passages, a.id]
+        for a in articles
+    ]
+
+
+def conversation_choices(conversations: list[Conversation]) -> list[tuple[str, str]]:
+    """(label, id) pairs for the conversation list, newest first."""
+    return [(f"{c.title} · {c.updated_at[:10]}", c.id) for c in conversations]
+
+
+def answer_data(answer: Answer) -> dict[str, Any]:
+    """An answer as data for API clients: the text, citations and sources, no Markdown."""
+    data = answer.model_dump(mode="json", exclude={"hits"})
+    return {
+        "answer": answer.body,
+        **{k: data[k] for k in ("text", "abstained", "citations", "sources", "notes")},
+        "standalone_question": answer.standalone_question,
+        "filters": data["filters"],
+        "confidence": answer.confidence,
+    }

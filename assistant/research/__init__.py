@@ -1,0 +1,1 @@
+"""Research signals across articles: claims and stance, corroboration, timelines."""

@@ -1,0 +1,139 @@
+"""Corroboration and conflicts: who else reports a claim, and who reports it differently.
+
+For a cited sentence, the other articles' sentences closest to it are gathered (hybrid
+retrieval, then sentence similarity) and each other article is judged as a whole against the
+claim (``assistant.research.stance.judge``): it corroborates the claim (the same figure for the
+same slot, the same statement), conflicts with it (another figure for the same slot, the
+opposite polarity, "undetermined" against a stated cause, or a report that disputes it), is on
+the same topic without a position, or is unrelated. Every outcome carries the sentence it rests
+on. Copies do not count as independent: an article that shares most of its wording with the
+claim's article (a syndicated or rewritten copy) is set aside, and outlets are counted once.
+
+
+These are signals to read, not verdicts: "reported by 3 independent outlets" can still be three
+outlets repeating one wire story that was rewritten, and a "conflict" can be two figures for
+different things. The README gives the measured precision and the limits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from assistant.engines.sentences import Candidate, score_sentences
+from assistant.research.claims import compare, read
+from assistant.research.stance import judge
+from assistant.retrieve import retrieve
+from assistant.settings import RetrievalSettings
+from assistant.types import Conflict, Corroboration, Evidence, Filters
+from index.library import Library
+from index.types import Hit
+
+COPY_OVERLAP = 0.5
+CONSIDERED_SIMILARITY = 0.3  # sentences less similar than this are not read for a stance
+SENTENCES_PER_ARTICLE = 40
+
+
+def shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:
+    """Word n-grams of a text, for spotting copies."""
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + size]) for i in range(max(0, len(words) - size + 1))}
+
+
+def overlap(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
+    """Share of the longer text's shingles that the two texts have in common.
+
+    A copy shares most of its wording with the original either way; a short report that quotes
+    one sentence of a long article does not, and is weighed as a report of its own.
+    """
+    return len(a & b) / max(len(a), len(b)) if a and b else 0.0
+
+
+def disagreement(claim: str, other: str, similarity: float = 1.0) -> str | None:
+    """Why ``other`` contradicts ``claim`` on the same point, or None (sentence rules only)."""
+    result = compare(claim, other, similarity)
+    return result.reason if result.outcome == "conflict" else None
+
+
+def corroborate(
+    library: Library,
+    claim: str,
+    article_id: str,
+    options: RetrievalSettings | None = None,
+    k: int = 20,
+) -> Corroboration:
+    """Sentences of other articles that support or contradict ``claim`` (from ``article_id``)."""
+    source = library.catalog.get_article(article_id)
+    if source is None:
+        return Corroboration(claim=claim, article_id=article_id)
+    own = shingles(source.text)
+    hits = retrieve(library, claim, k, Filters(), options)
+    others: dict[str, Hit] = {}
+    copies: set[str] = set()
+    texts = library.catalog.articles_by_id(h.article_id for h in hits)
+    for hit in hits:
+        if hit.article_id == article_id or hit.article_id in copies:
+            continue
+        other = texts.get(hit.article_id)
+        if other is not None and overlap(own, shingles(other.text)) >= COPY_OVERLAP:
+            copies.add(hit.article_id)
+            continue
+        others.setdefault(hit.passage_id, hit)
+    # Other spellings of the claim's names ("Kostiantynivka" for "Konstantinovka") are read as
+    # the claim's own spelling while comparing, so spelling alone does not hide agreement.
+    spellings = library.name_variants().variants(claim)
+    original: dict[tuple[str, int], str] = {}
+    pool = []
+    for h in others.values():
+        for (s, e), text in h.sentence_texts():
+            original[(h.passage_id, s)] = text
+            pool.append((h, s, e, _respell(text, spellings)))
+    result = Corroboration(claim=claim, article_id=article_id, copies=sorted(copies))
+    by_article: dict[str, list[Candidate]] = {}
+    for scored in score_sentences(claim, pool, library.embedder):
+        if scored.semantic < CONSIDERED_SIMILARITY:
+            continue
+        group = by_article.setdefault(scored.hit.article_id, [])
+        if len(group) < SENTENCES_PER_ARTICLE and all(c.start != scored.start for c in group):
+            group.append(scored)
+    facts = read(_respell(claim, spellings))
+    for group in by_article.values():
+        verdict = judge(facts, [c.text for c in group], [c.semantic for c in group])
+        if verdict.sentence is None or verdict.outcome == "unrelated":
+            continue
+        outcome, cand = verdict.outcome, group[verdict.sentence]
+        if outcome in ("agree", "related"):
+            # support is shown only with a sentence that itself repeats the claim (rules)
+            backing = [c for c in group if compare(facts, c.text, c.semantic).outcome == "agree"]
+            outcome, cand = ("agree", backing[0]) if backing else ("related", cand)
+        evidence = _evidence(replace(cand, text=original[(cand.hit.passage_id, cand.start)]))
+        if outcome == "conflict":
+            result.conflicting.append(Conflict(evidence=evidence, reason=verdict.reason or ""))
+        elif outcome == "agree":
+            result.supporting.append(evidence)
+        else:
+            result.related.append(evidence)
+    own_outlets = set(source.outlets)
+    independent: list[str] = []
+    for ev in result.supporting:
+        outlet = next((o for o in ev.outlets if o not in own_outlets), None)
+        if outlet and outlet not in independent:
+            independent.append(outlet)
+    result.independent_outlets = independent
+    return result
+
+
+def _respell(text: str, spellings: dict[str, list[str]]) -> str:
+    for name, others in spellings.items():
+        for other in others:
+            text = re.sub(rf"(?<!\w){re.escape(other)}(?!\w)", name, text, flags=re.IGNORECASE)
+    return text
+
+
+def _evidence(cand: Candidate) -> Evidence:
+    hit = cand.hit
+    return Evidence(
+        article_id=hit.article_id, passage_id=hit.passage_id, title=hit.title, outlet=hit.outlet,
+        outlets=list(hit.outlets), published_at=hit.published_at, url=hit.url, quote=cand.text,
+        start=cand.start, end=cand.end, similarity=round(cand.semantic, 4),
+    )  # fmt: skip

@@ -1,0 +1,76 @@
+"""Timelines: the passages about a topic, in the order things were reported and happened.
+
+Each retrieved passage contributes its sentence most relevant to the topic, with the article's
+publication date and, when the sentence states one, the date of the event, read by
+``assistant.language.dates.event_date`` (full and AP-style dates, weekdays and relative words
+resolved against the publication date, upcoming events placed after it).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from assistant.engines.sentences import score_sentences
+from assistant.language.dates import event_date
+from assistant.retrieve import retrieve
+from assistant.settings import RetrievalSettings
+from assistant.types import Filters
+from index.library import Library
+
+
+class Event(BaseModel):
+    """One point of a timeline: a sentence, its article, and its dates."""
+
+    passage_id: str
+    article_id: str
+    title: str
+    outlet: str | None = None
+    url: str | None = None
+    published_at: str | None = None
+    event_date: str | None = Field(None, description="When it happened, if the sentence says.")
+    event_words: str | None = Field(None, description="The words that gave the event date.")
+    quote: str
+    start: int
+    end: int
+
+
+class Timeline(BaseModel):
+    """Events about a topic, oldest first; undated ones last."""
+
+    topic: str
+    filters: Filters
+    events: list[Event]
+
+
+def build_timeline(
+    library: Library,
+    topic: str,
+    filters: Filters,
+    options: RetrievalSettings | None = None,
+    k: int = 30,
+) -> Timeline:
+    """The most relevant sentence of each of the top ``k`` passages, ordered by date."""
+    hits = retrieve(library, topic, k, filters, options)
+    pool = [(h, s, e, t) for h in hits for (s, e), t in h.sentence_texts()]
+    best: dict[str, Event] = {}
+    for cand in score_sentences(topic, pool, library.embedder):
+        hit = cand.hit
+        if hit.passage_id in best:
+            continue
+        when, words = event_date(cand.text, hit.published_at)
+        best[hit.passage_id] = Event(
+            passage_id=hit.passage_id, article_id=hit.article_id, title=hit.title,
+            outlet=hit.outlet, url=hit.url, published_at=hit.published_at, event_date=when,
+            event_words=words, quote=cand.text, start=cand.start, end=cand.end,
+        )  # fmt: skip
+    # One event per sentence: overlapping passages of an article can pick the same one.
+    unique = {(e.article_id, e.start): e for e in reversed(list(best.values()))}.values()
+    events = sorted(
+        unique,
+        key=lambda e: (
+            (e.event_date or (e.published_at or "")[:10]) or "9999",
+            (e.published_at or "9999")[:10],
+            e.start,
+        ),
+    )
+    return Timeline(topic=topic, filters=filters, events=list(events))

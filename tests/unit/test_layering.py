@@ -1,0 +1,142 @@
+"""Imports run one way: edges -> service -> core -> index; heavy dependencies have one owner."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# the HTTP API edge: the app and the routers it includes (OpenAI-compatible /v1, SSE)
+API = {"assistant.http.api", "assistant.http.openai", "assistant.http.events"}
+EDGES = {"assistant.cli", "assistant.ui", *API}
+# third-party package -> the only modules allowed to import it
+OWNERS = {
+    "chromadb": {"index.store"},
+    "sentence_transformers": {"index.embed"},
+    "torch": {"index.embed"},
+    "transformers": {"index.embed"},
+    "gradio": {"assistant.ui"},
+    "gradio_client": set(),
+    "fastapi": API,
+    "starlette": API,
+    "click": {"assistant.cli"},
+    "uvicorn": {"assistant.cli"},
+    "tqdm": {"assistant.cli"},
+    "bm25s": {"assistant.evaluation.baselines"},
+    "spacy": {"assistant.language.attribution"},
+    "langchain_text_splitters": {"assistant.evaluation.baselines"},
+    "langchain_openai": {"assistant.engines.chat"},
+    "langchain_ollama": {"assistant.engines.chat"},
+    "psycopg": {"index.catalog.postgres"},
+    "psycopg_pool": {"index.catalog.postgres"},
+    "sqlalchemy": {"index.catalog.migrate"},
+    "alembic": {
+        "index.catalog.migrate",
+        "index.catalog.migrations.env",
+        "index.catalog.migrations.versions.0001_catalog",
+    },
+}
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for package in ("assistant", "index", "prompts"):
+        for path in (ROOT / package).rglob("*.py"):
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+            found[name] = path
+    return found
+
+
+def imports(path: Path) -> set[str]:
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+# assistant's layers, lowest first (ARCHITECTURE.md): a module imports its own layer or lower ones.
+LAYERS = [
+    {"language"},
+    {"settings", "errors", "types"},
+    {"question"},
+    {"retrieve"},
+    {"engines"},
+    {"research"},
+    {"pipeline", "conversations", "uploads"},
+    {"service"},
+    {"present"},
+    {"integrations", "evaluation"},
+    {"http", "ui"},
+    {"cli"},
+]
+
+
+def layer(module: str) -> int:
+    """The layer of an ``assistant`` module (by its first name under ``assistant``)."""
+    room = module.split(".")[1]
+    return next(n for n, rooms in enumerate(LAYERS) if room in rooms)
+
+
+@pytest.mark.parametrize("module", sorted(modules()))
+def test_imports_follow_the_module_map(module: str) -> None:
+    imported = imports(modules()[module])
+    top = {name.split(".")[0] for name in imported}
+    if module.startswith("index"):
+        assert not top & {"assistant", "prompts"}, (
+            f"{module} imports {top & {'assistant', 'prompts'}}"
+        )
+    if module.startswith("prompts"):
+        assert not top & {"assistant", "index"}
+    if module.startswith("assistant."):
+        assert "assistant" not in imported, f"{module} imports the package facade"
+        for name in (n for n in imported if n.startswith("assistant.")):
+            assert layer(name) <= layer(module), f"{module} (layer {layer(module)}) imports {name}"
+    if module in EDGES - {"assistant.cli"}:
+        own = API if module in API else {module}
+        assert not imported & (EDGES - own), f"{module} imports another edge"
+    for package, owners in OWNERS.items():
+        if package in top:
+            assert module in owners, f"{module} imports {package}; only {owners or 'tests'} may"
+
+
+def test_every_room_has_a_layer() -> None:
+    rooms = {m.split(".")[1] for m in modules() if m.startswith("assistant.")}
+    assert rooms == set().union(*LAYERS), "add the new room to LAYERS and ARCHITECTURE.md"
+
+
+def test_packages_resolve_inside_the_project() -> None:
+    import assistant
+    import index
+    import prompts
+
+    for package in (assistant, index, prompts):
+        assert Path(package.__file__).resolve().is_relative_to(ROOT), package.__file__
+
+
+def test_public_surface_is_pinned() -> None:
+    import assistant
+    import index
+
+    assert sorted(assistant.__all__) == [
+        "Answer", "Assistant", "AssistantError", "Citation", "Filters", "NewsdeskChain",
+        "NewsdeskRetriever", "Settings", "Source", "Stats", "get_settings",
+    ]  # fmt: skip
+    assert sorted(index.__all__) == sorted([
+        "DEFAULT_MODEL", "Article", "Hit", "IngestError", "IngestReport", "ItemResult", "Library",
+        "LockedError", "ParsedArticle", "Passage", "SentenceEmbedder", "Source", "StoreError",
+        "expand_inputs", "ingest",
+    ])  # fmt: skip
+    for package in (assistant, index):
+        for name in package.__all__:
+            assert hasattr(package, name), name
+
+
+def test_no_class_named_indexerror() -> None:
+    for path in modules().values():
+        for node in ast.walk(ast.parse(path.read_text())):
+            assert not (isinstance(node, ast.ClassDef) and node.name == "IndexError"), path

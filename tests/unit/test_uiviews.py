@@ -1,0 +1,79 @@
+"""What the web UI shows, without a browser: field errors, messages in UI words, API data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.errors import BadRequest, NotIndexed, StillAdding
+from assistant.present.chat import answer_data, error_text, parse_filters, shorten
+from assistant.types import Answer, Citation
+
+
+def test_a_bad_date_names_its_field_and_what_to_type() -> None:
+    filters, problem = parse_filters(["Riverside Gazette"], "2024-13-45", "")
+    assert filters is None
+    assert problem.startswith("**Published since:**") and "YYYY-MM-DD" in problem
+    filters, problem = parse_filters(None, "", "June")
+    assert filters is None and problem.startswith("**until:**")
+    filters, problem = parse_filters(None, "2024-06-01", "2024-05-01")
+    assert filters is None and "swap" in problem
+    filters, problem = parse_filters(["A"], " 2024-05-01 ", "")
+    assert problem == "" and filters is not None
+    assert filters.since == date(2024, 5, 1) and filters.outlets == ("A",)
+
+
+def test_errors_are_told_in_the_ui_s_words() -> None:
+    empty = error_text(NotIndexed("No articles are indexed in /x yet."))
+    assert "Add articles" in empty and "newsdesk ingest" not in empty
+    assert "being added right now" in error_text(StillAdding("busy"))
+    assert "Could not answer" in error_text(BadRequest("engine must be extractive or llm"))
+
+
+def test_answer_data_is_plain_text_and_citations() -> None:
+    citation = Citation(
+        n=1, quote="The vote is now expected on June 3.", start=10, end=45,
+        passage="x", passage_id="a#0", passage_start=0, passage_end=50, article_id="a",
+        title="Council vote *postponed*", outlet="Easton Courier", score=1.0,
+    )  # fmt: skip
+    answer = Answer(
+        question="When will the council vote?",
+        text="The vote is now expected on June 3. [1]\n\nSources:\n[1] ...",
+        body="The vote is now expected on June 3. [1]",
+        abstained=False,
+        citations=[citation],
+    )
+    data = answer_data(answer)
+    assert data["answer"] == "The vote is now expected on June 3. [1]"
+    assert data["citations"][0]["quote"] == citation.quote
+    assert data["citations"][0]["title"] == "Council vote *postponed*"  # not escaped Markdown
+    assert "hits" not in data
+
+
+def test_shorten_cuts_at_a_word() -> None:
+    assert shorten("Norchem fire: what we know about the blaze", 20) == "Norchem fire: what…"
+    assert shorten("short", 20) == "short"
+
+
+def test_a_card_with_two_quotes_says_each_claim_and_check_once() -> None:
+    from assistant.language.attribution import Attribution
+    from assistant.present.markdown import source_cards
+    from assistant.types import Corroboration, Source
+
+    passage = "Council vote postponed. The vote was planned for Tuesday. It is now due June 3."
+
+    def quote(start: int, end: int) -> Citation:
+        return Citation(
+            n=1, quote=passage[start:end], start=start, end=end, passage=passage,
+            passage_id="a#0", passage_start=0, passage_end=len(passage), article_id="a",
+            title="Council", score=1.0, attribution=Attribution(),
+            corroboration=Corroboration(claim=passage[start:end], article_id="a"),
+        )  # fmt: skip
+
+    answer = Answer(
+        question="When?", text="", body="", abstained=False,
+        citations=[quote(0, 23), quote(57, 80)],
+        sources=[Source(n=1, article_id="a", passage_id="a#0", title="Council")],
+    )  # fmt: skip
+    card = source_cards(answer)
+    assert card.count("Claim by:") == 1 and card.count("single source") == 1
+    assert card.count("<mark>") == 2
