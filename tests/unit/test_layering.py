@@ -68,7 +68,7 @@ LAYERS = [
     {"retrieve"},
     {"engines"},
     {"research"},
-    {"pipeline", "conversations", "uploads"},
+    {"pipeline", "adding", "conversations", "uploads"},
     {"service"},
     {"present"},
     {"integrations", "evaluation"},
