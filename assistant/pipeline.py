@@ -73,10 +73,7 @@ def respond(
                 request.abstain,
             )  # fmt: skip
         else:
-            answer = compose(
-                query, hits, embedder, request.filters, opts.context_passages,
-                opts.max_sentences, opts.min_relevance, request.abstain,
-            )  # fmt: skip
+            answer = compose(query, hits, embedder, request.filters, opts, request.abstain)
         yield answer.body
     else:
         answer = yield from _llm_answer(query, hits, request, settings, model, embedder)

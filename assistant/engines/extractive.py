@@ -15,6 +15,7 @@ from assistant.engines.sentences import Candidate, Query, candidates, coverage, 
 from assistant.language.attribution import attribute
 from assistant.language.lexicon import REPORTING_VERBS
 from assistant.question.answertype import wants_date
+from assistant.settings import AnswerSettings
 from assistant.types import Answer, Citation, Filters, Source
 from index.embed import SentenceEmbedder
 from index.types import Hit
@@ -35,18 +36,22 @@ def compose(
     hits: list[Hit],
     embedder: SentenceEmbedder,
     filters: Filters | None = None,
-    context_passages: int = 6,
-    max_sentences: int = 3,
-    min_relevance: float = 0.82,
+    options: AnswerSettings | None = None,
     abstain: bool = True,
 ) -> Answer:
-    """Answer ``question`` by quoting the best sentences of the top ``context_passages`` hits.
+    """Answer ``question`` by quoting the best sentences of the top hits.
 
-    Declines (``abstained=True``) when no sentence reaches ``min_relevance``; the retrieved
-    passages are then offered as leads, not as an answer. With ``abstain=False`` it answers
-    anyway (``confidence`` still tells how relevant the best sentence was).
+    ``options`` (``settings.answer``): how many passages to read (``context_passages``), how
+    many sentences to quote at most (``max_sentences``) and the relevance below which it
+    declines (``min_relevance``): the retrieved passages are then offered as leads, not as an
+    answer. With ``abstain=False`` it answers anyway (``confidence`` still tells how relevant
+    the best sentence was).
     """
     filters = filters or Filters()
+    options = options or AnswerSettings()
+    context_passages = options.context_passages
+    max_sentences = options.max_sentences
+    min_relevance = options.min_relevance
     query = Query.of(question)
     ranked = candidates(query, hits[:context_passages], embedder)
     best = confidence(query, hits, ranked)

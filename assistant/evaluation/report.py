@@ -21,6 +21,15 @@ def format_reports(reports: list[dict[str, Any]]) -> str:
         _row("answerable / questions", [f"{r['answerable']} / {r['questions']}" for r in reports],
              width),
     ]  # fmt: skip
+    lines += _retrieval(reports, width)
+    if not all("answers" in r for r in reports):
+        return "\n".join(lines)
+    return "\n".join(lines + _answers(reports, width))
+
+
+def _retrieval(reports: list[dict[str, Any]], width: int) -> list[str]:
+    """Hits and MRR per system, paired differences, ablations."""
+    lines: list[str] = []
     systems = [
         s for s in ("tutorial", "newsdesk", "bm25") if all(s in r["retrieval"] for r in reports)
     ]
@@ -50,10 +59,13 @@ def format_reports(reports: list[dict[str, Any]]) -> str:
             lines.append(
                 f"  ablation {r['split']} {name}: " + " ".join(f"{m} {a[m]:.3f}" for m in METRICS)
             )
-    if not all("answers" in r for r in reports):
-        return "\n".join(lines)
+    return lines
+
+
+def _answers(reports: list[dict[str, Any]], width: int) -> list[str]:
+    """Answer-sentence rate, multiple choice, latency and abstention."""
     answers = [r["answers"] for r in reports]
-    lines += [
+    lines = [
         "extractive answers:",
         _row("  answer-sentence rate", [f"{a['answer_sentence_rate']:.3f}" for a in answers],
              width),
@@ -75,4 +87,4 @@ def format_reports(reports: list[dict[str, Any]]) -> str:
                  [f"{a['calibrated_here']['threshold']}: declines "
                   f"{a['calibrated_here']['declined_out_of_corpus']:.3f}" for a in ab], width),
         ]  # fmt: skip
-    return "\n".join(lines)
+    return lines
