@@ -32,9 +32,9 @@ from assistant.types import Answer, Corroboration, Filters, Turn
 from assistant.uploads import AddTracker, clean_stale_uploads, upload_folder, uploaded_items
 from index import IngestReport, Library, LockedError, SentenceEmbedder, StoreError, ingest
 from index.backup import read_export, write_export
-from index.build import add_items
 from index.errors import TooManyArticles
 from index.fetch import is_url
+from index.ingest import add_items
 from index.limits import MAX_ARTICLE_CHARS, MAX_ARTICLES_PER_REQUEST
 from index.readers import read_object
 from index.types import Article, Hit

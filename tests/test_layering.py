@@ -13,7 +13,7 @@ API = {"assistant.api", "assistant.api_v1", "assistant.api_events"}
 EDGES = {"assistant.cli", "assistant.ui", *API}
 # third-party package -> the only modules allowed to import it
 OWNERS = {
-    "chromadb": {"index.store"},
+    "chromadb": {"index.vectors"},
     "sentence_transformers": {"index.embed"},
     "torch": {"index.embed"},
     "transformers": {"index.embed"},

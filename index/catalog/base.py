@@ -117,9 +117,6 @@ class Catalog(ABC):
         """Committed articles among ``article_ids``, keyed by id."""
 
     @abstractmethod
-    def passages_of(self, article_id: str, text: str) -> list[Passage]:
-        """The passages of one article, in order (``text`` is the article's text)."""
-
     @abstractmethod
     def passage_spans(
         self, passage_ids: Iterable[str]

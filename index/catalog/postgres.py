@@ -32,7 +32,7 @@ from index.catalog.migrate import upgrade
 from index.catalog.postgres_fts import TsvectorSearch
 from index.errors import LockedError, StoreError
 from index.names import capitalised_words
-from index.types import Article, Passage, Source
+from index.types import Article, Source
 
 WRITE_LOCK_KEY = 7_300_115_001  # pg_advisory_lock key of the single writer
 _COLUMNS = ", ".join(ARTICLE_COLUMNS)
@@ -294,19 +294,6 @@ class PostgresCatalog(TsvectorSearch, Catalog):
         rows = self._rows(f"SELECT {_COLUMNS} FROM articles WHERE id = ANY(%s)", (ids,))
         sources = self._sources([r[0] for r in rows])
         return {r[0]: article_from_row(r, sources.get(r[0], ())) for r in rows}
-
-    def passages_of(self, article_id: str, text: str) -> list[Passage]:
-        """The passages of one article, in order (``text`` is the article's text)."""
-        rows = self._rows(
-            "SELECT id, n, start_char, end_char, sentences FROM passages WHERE article_id = %s "
-            "ORDER BY n",
-            (article_id,),
-        )
-        return [
-            Passage(id=r[0], article_id=article_id, n=r[1], start=r[2], end=r[3],
-                    text=text[r[2] : r[3]], sentences=tuple(tuple(s) for s in r[4]))
-            for r in rows
-        ]  # fmt: skip
 
     def passage_spans(
         self, passage_ids: Iterable[str]

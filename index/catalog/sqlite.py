@@ -28,7 +28,7 @@ from index.catalog.base import (
 from index.catalog.sqlite_fts import Fts5Search
 from index.errors import LockedError, StoreError
 from index.names import capitalised_words
-from index.types import Article, Passage, Source
+from index.types import Article, Source
 
 SCHEMA_VERSION = "1"
 
@@ -332,25 +332,6 @@ class SqliteCatalog(Fts5Search, Catalog):
         )
         sources = self._sources([r[0] for r in rows])
         return {r[0]: article_from_row(r, sources.get(r[0], ())) for r in rows}
-
-    def passages_of(self, article_id: str, text: str) -> list[Passage]:
-        """The passages of one article, in order (``text`` is the article's text)."""
-        rows = self._rows(
-            "SELECT id, n, start, end, sentences FROM passages WHERE article_id = ? ORDER BY n",
-            (article_id,),
-        )
-        return [
-            Passage(
-                id=r[0],
-                article_id=article_id,
-                n=r[1],
-                start=r[2],
-                end=r[3],
-                text=text[r[2] : r[3]],
-                sentences=tuple(tuple(s) for s in json.loads(r[4])),
-            )
-            for r in rows
-        ]
 
     def passage_spans(
         self, passage_ids: Iterable[str]
