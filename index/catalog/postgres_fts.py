@@ -9,8 +9,7 @@ outlet and date filters are SQL in the same query.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
+from index.catalog.sql import SqlCatalog
 from index.types import Match
 
 # ts_rank_cd weights for {D, C, B, A}: the title (B) counts 0.3 of the passage text (A), as the
@@ -19,13 +18,8 @@ _WEIGHTS = "{0.1, 0.2, 0.3, 1.0}"
 _RANK = f"ts_rank_cd('{_WEIGHTS}'::float4[], p.tsv, q)"
 
 
-class TsvectorSearch:
-    """The lexical half of ``PostgresCatalog`` (which provides ``_rows``)."""
-
-    def _rows(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
-        raise NotImplementedError
-
-    # -- the lexical index --------------------------------------------------------------------
+class TsvectorSearch(SqlCatalog):
+    """The lexical half of ``PostgresCatalog``."""
 
     def lexical_search(
         self,
@@ -39,37 +33,26 @@ class TsvectorSearch:
         query = _websearch(words)
         if query is None:
             return []
-        where = ["p.tsv @@ q"]
-        args: list[object] = [query]
-        if outlets:
-            where.append(
-                "EXISTS (SELECT 1 FROM sources s WHERE s.article_id = p.article_id "
-                "AND s.outlet = ANY(%s))"
-            )
-            args.append(list(outlets))
-        if since_ts is not None:
-            where.append("a.published_ts >= %s")
-            args.append(since_ts)
-        if until_ts is not None:
-            where.append("a.published_ts <= %s")
-            args.append(until_ts)
+        where, args = self._filters(outlets, since_ts, until_ts)
         rows = self._rows(
             f"SELECT p.id, p.article_id, {_RANK} AS rank FROM passages p "
-            "JOIN articles a ON a.id = p.article_id, websearch_to_tsquery('english', %s) q "
-            f'WHERE {" AND ".join(where)} ORDER BY rank DESC, p.id COLLATE "C" LIMIT %s',
-            [*args, k],
+            "JOIN articles a ON a.id = p.article_id, websearch_to_tsquery('english', ?) q "
+            f"WHERE {' AND '.join(['p.tsv @@ q', *where])} "
+            'ORDER BY rank DESC, p.id COLLATE "C" LIMIT ?',
+            [query, *args, k],
         )
         return [Match(passage_id=r[0], article_id=r[1], score=float(r[2])) for r in rows]
 
     def lexical_scores(self, words: list[str], passage_ids: list[str]) -> dict[str, float]:
         """``ts_rank_cd`` of ``words`` for these passages (absent: no word occurs)."""
         query = _websearch(words)
-        if query is None or not passage_ids:
+        if query is None:
             return {}
-        rows = self._rows(
-            f"SELECT p.id, {_RANK} FROM passages p, websearch_to_tsquery('english', %s) q "
-            "WHERE p.tsv @@ q AND p.id = ANY(%s)",
-            (query, list(passage_ids)),
+        rows = self._rows_in(
+            f"SELECT p.id, {_RANK} FROM passages p, websearch_to_tsquery('english', ?) q "
+            "WHERE p.tsv @@ q AND p.id {in}",
+            passage_ids,
+            before=[query],
         )
         return {r[0]: float(r[1]) for r in rows}
 
@@ -82,7 +65,7 @@ class TsvectorSearch:
             frequencies[term] = (
                 self._rows(
                     "SELECT count(*) FROM passages "
-                    "WHERE ts_filter(tsv, '{a}') @@ websearch_to_tsquery('english', %s)",
+                    "WHERE ts_filter(tsv, '{a}') @@ websearch_to_tsquery('english', ?)",
                     (query,),
                 )[0][0]
                 if query

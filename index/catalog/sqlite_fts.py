@@ -9,9 +9,7 @@ more of the rarer words.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from index.catalog.base import chunked
+from index.catalog.sql import SqlCatalog
 from index.lexical import or_query
 from index.types import Match
 
@@ -20,13 +18,8 @@ from index.types import Match
 TITLE_WEIGHT = 0.3
 
 
-class Fts5Search:
-    """The lexical half of ``SqliteCatalog`` (which provides ``_rows``)."""
-
-    def _rows(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
-        raise NotImplementedError
-
-    # -- the lexical index --------------------------------------------------------------------
+class Fts5Search(SqlCatalog):
+    """The lexical half of ``SqliteCatalog``."""
 
     def lexical_search(
         self,
@@ -40,26 +33,13 @@ class Fts5Search:
         query = or_query(words)
         if query is None:
             return []
-        where = ["passages_fts MATCH ?"]
-        args: list[object] = [query]
-        if outlets:
-            where.append(
-                "EXISTS (SELECT 1 FROM sources s WHERE s.article_id = p.article_id AND s.outlet IN "
-                f"({','.join('?' * len(outlets))}))"
-            )
-            args += outlets
-        if since_ts is not None:
-            where.append("a.published_ts >= ?")
-            args.append(since_ts)
-        if until_ts is not None:
-            where.append("a.published_ts <= ?")
-            args.append(until_ts)
+        where, args = self._filters(outlets, since_ts, until_ts)
         rows = self._rows(
             f"SELECT p.id, p.article_id, bm25(passages_fts, {TITLE_WEIGHT}, 1.0) AS rank "
             "FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid "
             "JOIN articles a ON a.id = p.article_id "
-            f"WHERE {' AND '.join(where)} ORDER BY rank LIMIT ?",
-            [*args, k],
+            f"WHERE {' AND '.join(['passages_fts MATCH ?', *where])} ORDER BY rank LIMIT ?",
+            [query, *args, k],
         )
         # FTS5's bm25() is negative, lower is better; flip it so higher is better everywhere.
         return [Match(passage_id=r[0], article_id=r[1], score=-float(r[2])) for r in rows]
@@ -67,18 +47,16 @@ class Fts5Search:
     def lexical_scores(self, words: list[str], passage_ids: list[str]) -> dict[str, float]:
         """BM25 of ``words`` for these passages (absent: no word occurs in the passage)."""
         query = or_query(words)
-        if query is None or not passage_ids:
+        if query is None:
             return {}
-        scores: dict[str, float] = {}
-        for chunk in chunked(passage_ids):
-            rows = self._rows(
-                f"SELECT p.id, bm25(passages_fts, {TITLE_WEIGHT}, 1.0) FROM passages_fts "
-                "JOIN passages p ON p.rowid = passages_fts.rowid "
-                f"WHERE passages_fts MATCH ? AND p.id IN ({','.join('?' * len(chunk))})",
-                [query, *chunk],
-            )
-            scores.update({r[0]: -float(r[1]) for r in rows})
-        return scores
+        rows = self._rows_in(
+            f"SELECT p.id, bm25(passages_fts, {TITLE_WEIGHT}, 1.0) FROM passages_fts "
+            "JOIN passages p ON p.rowid = passages_fts.rowid "
+            "WHERE passages_fts MATCH ? AND p.id {in}",
+            passage_ids,
+            before=[query],
+        )
+        return {r[0]: -float(r[1]) for r in rows}
 
     def term_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
         """The number of passages, and how many hold each term in their text (FTS5 tokens)."""
