@@ -24,7 +24,7 @@ from index.catalog.base import ArticleRows, SourceRows
 from index.embed import CachedEmbedder, SentenceEmbedder
 from index.errors import LockedError, StoreError
 from index.fields import date_timestamp
-from index.lexical import lexical_scores, lexical_search, rarity
+from index.lexical import rarity, words
 from index.names import NameVariants
 from index.types import Article, Hit, Match
 from index.vectors import VectorStore
@@ -198,7 +198,7 @@ class Library:
         until_ts: int | None = None,
     ) -> list[Match]:
         """The ``k`` best BM25 passages for ``question``."""
-        return lexical_search(self.catalog, question, k, outlets, since_ts, until_ts)
+        return self.catalog.lexical_search(words(question), k, outlets, since_ts, until_ts)
 
     def name_variants(self) -> NameVariants:
         """Other spellings of names (aliases, transliterations), refreshed as the index grows."""
@@ -213,7 +213,7 @@ class Library:
 
     def lexical_scores(self, question: str, passage_ids: list[str]) -> dict[str, float]:
         """BM25 of ``question`` for specific passages."""
-        return lexical_scores(self.catalog, question, passage_ids)
+        return self.catalog.lexical_scores(words(question), passage_ids)
 
     def vectors(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
         """Stored embeddings of these passages."""

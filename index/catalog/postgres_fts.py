@@ -10,7 +10,6 @@ outlet and date filters are SQL in the same query.
 from __future__ import annotations
 
 from index.catalog.sql import SqlCatalog
-from index.types import Match
 
 # ts_rank_cd weights for {D, C, B, A}: the title (B) counts 0.3 of the passage text (A), as the
 # title weight of SQLite's BM25 does.
@@ -19,42 +18,18 @@ _RANK = f"ts_rank_cd('{_WEIGHTS}'::float4[], p.tsv, q)"
 
 
 class TsvectorSearch(SqlCatalog):
-    """The lexical half of ``PostgresCatalog``."""
+    """The lexical half of ``PostgresCatalog``: ``ts_rank_cd`` over each passage's ``tsv``."""
 
-    def lexical_search(
-        self,
-        words: list[str],
-        k: int,
-        outlets: list[str] | None = None,
-        since_ts: int | None = None,
-        until_ts: int | None = None,
-    ) -> list[Match]:
-        """The ``k`` passages best ranked by ``ts_rank_cd`` for any of ``words``, filtered."""
-        query = _websearch(words)
-        if query is None:
-            return []
-        where, args = self._filters(outlets, since_ts, until_ts)
-        rows = self._rows(
-            f"SELECT p.id, p.article_id, {_RANK} AS rank FROM passages p "
-            "JOIN articles a ON a.id = p.article_id, websearch_to_tsquery('english', ?) q "
-            f"WHERE {' AND '.join(['p.tsv @@ q', *where])} "
-            'ORDER BY rank DESC, p.id COLLATE "C" LIMIT ?',
-            [query, *args, k],
-        )
-        return [Match(passage_id=r[0], article_id=r[1], score=float(r[2])) for r in rows]
+    _MATCHES = (
+        f"SELECT p.id, p.article_id, {_RANK} AS rank FROM passages p "
+        "JOIN articles a ON a.id = p.article_id, websearch_to_tsquery('english', ?) q "
+        "WHERE p.tsv @@ q"
+    )
+    _BEST_FIRST = 'rank DESC, p.id COLLATE "C"'
 
-    def lexical_scores(self, words: list[str], passage_ids: list[str]) -> dict[str, float]:
-        """``ts_rank_cd`` of ``words`` for these passages (absent: no word occurs)."""
-        query = _websearch(words)
-        if query is None:
-            return {}
-        rows = self._rows_in(
-            f"SELECT p.id, {_RANK} FROM passages p, websearch_to_tsquery('english', ?) q "
-            "WHERE p.tsv @@ q AND p.id {in}",
-            passage_ids,
-            before=[query],
-        )
-        return {r[0]: float(r[1]) for r in rows}
+    def _text_query(self, words: list[str]) -> str | None:
+        """A ``websearch_to_tsquery`` query: each distinct word quoted, joined with ``or``."""
+        return _websearch(words)
 
     def term_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
         """The number of passages, and how many hold each term in their text (English stems)."""

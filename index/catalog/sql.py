@@ -26,7 +26,7 @@ from index.catalog.base import (
     title_patterns,
 )
 from index.names import capitalised_words
-from index.types import Article, Passage, Source
+from index.types import Article, Match, Passage, Source
 
 _COLUMNS = ", ".join(ARTICLE_COLUMNS)
 
@@ -46,6 +46,13 @@ class SqlCatalog(Catalog):
     """The LIMIT value that means no limit."""
     _SPAN = "start, end"
     """The passage columns holding its character offsets."""
+    _MATCHES = ""
+    """The lexical query: ``SELECT p.id, p.article_id, <score>`` of the passages ``p`` (joined
+    with their articles ``a``) that match the text query bound to its first ``?``."""
+    _BEST_FIRST = ""
+    """ORDER BY terms that put the best lexical match first."""
+    _SCORE_SIGN = 1.0
+    """-1 where the lexical score is lower-is-better: scores are higher-is-better everywhere."""
 
     @abstractmethod
     def _rows(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
@@ -58,6 +65,10 @@ class SqlCatalog(Catalog):
     @abstractmethod
     def _insert_passages(self, cur: Any, article: Article, passages: list[Passage]) -> None:
         """Insert an article's passage rows and their lexical index entries."""
+
+    @abstractmethod
+    def _text_query(self, words: list[str]) -> str | None:
+        """The lexical index's query for any of ``words`` (None when there is nothing to find)."""
 
     def _sql(self, sql: str) -> str:
         """``sql`` with the driver's placeholder for each ``?``."""
@@ -99,6 +110,36 @@ class SqlCatalog(Catalog):
             where.append("a.published_ts <= ?")
             args.append(until_ts)
         return where, args
+
+    # -- the lexical index --------------------------------------------------------------------
+
+    def lexical_search(
+        self,
+        words: list[str],
+        k: int,
+        outlets: list[str] | None = None,
+        since_ts: int | None = None,
+        until_ts: int | None = None,
+    ) -> list[Match]:
+        """The ``k`` passages that best match any of ``words``, filtered like dense search."""
+        query = self._text_query(words)
+        if query is None:
+            return []
+        where, args = self._filters(outlets, since_ts, until_ts)
+        rows = self._rows(
+            f"{self._MATCHES}{''.join(' AND ' + w for w in where)} "
+            f"ORDER BY {self._BEST_FIRST} LIMIT ?",
+            [query, *args, k],
+        )
+        return [Match(r[0], r[1], self._SCORE_SIGN * float(r[2])) for r in rows]
+
+    def lexical_scores(self, words: list[str], passage_ids: list[str]) -> dict[str, float]:
+        """Lexical score of ``words`` for these passages (absent: no word occurs)."""
+        query = self._text_query(words)
+        if query is None:
+            return {}
+        rows = self._rows_in(f"{self._MATCHES} AND p.id {{in}}", passage_ids, before=[query])
+        return {r[0]: self._SCORE_SIGN * float(r[2]) for r in rows}
 
     # -- metadata -----------------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from index.catalog.sql import SqlCatalog
 from index.lexical import or_query
-from index.types import Match
 
 # Weight of the title column relative to the passage text in BM25 (the title is repeated on
 # every passage of an article, so it helps find the article more than the passage).
@@ -19,44 +18,19 @@ TITLE_WEIGHT = 0.3
 
 
 class Fts5Search(SqlCatalog):
-    """The lexical half of ``SqliteCatalog``."""
+    """The lexical half of ``SqliteCatalog``: BM25 (negative, lower is better) over FTS5."""
 
-    def lexical_search(
-        self,
-        words: list[str],
-        k: int,
-        outlets: list[str] | None = None,
-        since_ts: int | None = None,
-        until_ts: int | None = None,
-    ) -> list[Match]:
-        """The ``k`` best BM25 passages for any of ``words``, filtered like dense search."""
-        query = or_query(words)
-        if query is None:
-            return []
-        where, args = self._filters(outlets, since_ts, until_ts)
-        rows = self._rows(
-            f"SELECT p.id, p.article_id, bm25(passages_fts, {TITLE_WEIGHT}, 1.0) AS rank "
-            "FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid "
-            "JOIN articles a ON a.id = p.article_id "
-            f"WHERE {' AND '.join(['passages_fts MATCH ?', *where])} ORDER BY rank LIMIT ?",
-            [query, *args, k],
-        )
-        # FTS5's bm25() is negative, lower is better; flip it so higher is better everywhere.
-        return [Match(passage_id=r[0], article_id=r[1], score=-float(r[2])) for r in rows]
+    _MATCHES = (
+        f"SELECT p.id, p.article_id, bm25(passages_fts, {TITLE_WEIGHT}, 1.0) AS rank "
+        "FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid "
+        "JOIN articles a ON a.id = p.article_id WHERE passages_fts MATCH ?"
+    )
+    _BEST_FIRST = "rank"
+    _SCORE_SIGN = -1.0
 
-    def lexical_scores(self, words: list[str], passage_ids: list[str]) -> dict[str, float]:
-        """BM25 of ``words`` for these passages (absent: no word occurs in the passage)."""
-        query = or_query(words)
-        if query is None:
-            return {}
-        rows = self._rows_in(
-            f"SELECT p.id, bm25(passages_fts, {TITLE_WEIGHT}, 1.0) FROM passages_fts "
-            "JOIN passages p ON p.rowid = passages_fts.rowid "
-            "WHERE passages_fts MATCH ? AND p.id {in}",
-            passage_ids,
-            before=[query],
-        )
-        return {r[0]: -float(r[1]) for r in rows}
+    def _text_query(self, words: list[str]) -> str | None:
+        """Each distinct word quoted, joined with OR."""
+        return or_query(words)
 
     def term_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
         """The number of passages, and how many hold each term in their text (FTS5 tokens)."""
