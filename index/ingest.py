@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.catalog.base import ArticleRows, SourceRows
 from index.chunking import chunk_text
 from index.errors import IngestError, TooManyArticles
 from index.fields import content_id, date_timestamp, now_iso
@@ -31,7 +32,6 @@ from index.types import (
     IngestReport,
     ItemResult,
     ParsedArticle,
-    Passage,
     ProgressCallback,
     Source,
 )
@@ -41,8 +41,8 @@ __all__ = ["add_items", "expand_inputs", "ingest"]
 
 @dataclass
 class _Batch:
-    articles: list[tuple[Article, list[Passage], int | None]] = field(default_factory=list)
-    sources: list[tuple[str, Source, str]] = field(default_factory=list)
+    articles: ArticleRows = field(default_factory=list)
+    sources: SourceRows = field(default_factory=list)
     results: list[ItemResult] = field(default_factory=list)
     reuse: dict[str, np.ndarray] = field(default_factory=dict)  # passage text -> stored vector
 
