@@ -17,7 +17,7 @@ from assistant.settings import Settings
 from assistant.uploads import AddTracker, clean_stale_uploads, upload_folder, uploaded_items
 from index import IngestReport, Library, ingest
 from index.backup import read_export, write_export
-from index.build import add_items
+from index.ingest import add_items
 from index.limits import MAX_ARTICLES_PER_REQUEST
 from index.readers import read_object
 

@@ -14,7 +14,7 @@ CLI = {"assistant.cli", "assistant.cli.commands", "assistant.cli.evaluate", "ass
 EDGES = {*CLI, "assistant.ui", *API}
 # third-party package -> the only modules allowed to import it
 OWNERS = {
-    "chromadb": {"index.store"},
+    "chromadb": {"index.vectors"},
     "sentence_transformers": {"index.embed"},
     "torch": {"index.embed"},
     "transformers": {"index.embed"},

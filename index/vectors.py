@@ -188,17 +188,6 @@ class VectorStore:
                 time.sleep(0.2 * (attempt + 1))
         return None
 
-    def article_ids(self) -> set[str]:
-        """Every article id that has vectors (a full scan: for checks and repair)."""
-        found: set[str] = set()
-        offset = 0
-        while True:
-            batch = self._collection.get(include=["metadatas"], limit=5000, offset=offset)
-            if not batch["ids"]:
-                return found
-            found.update(str(m["article_id"]) for m in batch["metadatas"])
-            offset += len(batch["ids"])
-
     @staticmethod
     def _metadata(
         article_id: str, n: int, published_ts: dict[str, int | None], outlets: dict[str, list[str]]
