@@ -25,5 +25,5 @@ def test_a_read_is_retried_then_reported_with_what_to_do(tmp_path: Path) -> None
     def broken() -> str:
         raise RuntimeError("database is locked")
 
-    with pytest.raises(StoreError, match="could not be read .*database is locked.*try again"):
+    with pytest.raises(StoreError, match=r"could not be read .*database is locked.*try again"):
         store._with_retry(broken, attempts=2)
