@@ -13,6 +13,7 @@ carries JSON.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Iterator
 from typing import Annotated
@@ -47,19 +48,24 @@ def events(stream: Stream) -> Iterator[ServerSentEvent]:
         yield ServerSentEvent(event="error", data=error_body(message, 500))
 
 
-def started(request: AskRequest, assistant: ServedBy) -> Stream:
-    """The answer stream, its first item already computed (so early errors are plain)."""
-    stream = assistant.stream(
-        request.question, request.filters, request.choices, request.history, request.engine,
-        research=request.research,
-    )  # fmt: skip
+def primed(stream: Stream) -> Stream:
+    """``stream`` with its first item already computed, so that early errors are plain responses.
+
+    A route returns a stream before its body is sent; an error raised here still gets its own
+    HTTP status and error shape instead of cutting a 200 stream short.
+    """
     first = next(stream)
+    return itertools.chain([first], stream)
 
-    def rest() -> Stream:
-        yield first
-        yield from stream
 
-    return rest()
+def started(request: AskRequest, assistant: ServedBy) -> Stream:
+    """The answer stream of ``request``, primed."""
+    return primed(
+        assistant.stream(
+            request.question, request.filters, request.choices, request.history, request.engine,
+            research=request.research,
+        )
+    )  # fmt: skip
 
 
 router = APIRouter()

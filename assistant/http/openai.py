@@ -23,9 +23,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from assistant.errors import AssistantError
 from assistant.http import openai_schemas
 from assistant.http.deps import ServedBy
+from assistant.http.events import primed
 from assistant.http.openai_schemas import UnknownModel, error_body
 from assistant.http.schemas import ChatRequest
-from assistant.types import Answer
 
 log = logging.getLogger(__name__)
 
@@ -102,10 +102,9 @@ def chat(request: ChatRequest, assistant: ServedBy) -> dict[str, Any] | EventSou
     if not request.stream:
         answer = assistant.ask(question, history=history, engine=engine)
         return openai_schemas.completion(answer, request.model, prompt, count)
-    stream = assistant.stream(question, history=history, engine=engine)
-    first = next(stream)  # errors before the first token are plain error responses
+    stream = primed(assistant.stream(question, history=history, engine=engine))
     usage = bool(request.stream_options and request.stream_options.include_usage)
-    chunks = openai_schemas.chunks(_chain(first, stream), request.model, prompt, count, usage)
+    chunks = openai_schemas.chunks(stream, request.model, prompt, count, usage)
     return EventSourceResponse(_encode(chunks), headers={"Cache-Control": "no-cache"})
 
 
@@ -113,8 +112,3 @@ def _encode(chunks: Iterator[dict[str, Any] | str]) -> Iterator[bytes]:
     for chunk in chunks:
         data = chunk if isinstance(chunk, str) else json.dumps(chunk, ensure_ascii=False)
         yield format_sse_event(data_str=data)
-
-
-def _chain(first: str | Answer, rest: Iterator[str | Answer]) -> Iterator[str | Answer]:
-    yield first
-    yield from rest
