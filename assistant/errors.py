@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from index.errors import LockedError, StoreError, TooManyArticles
+
 
 class AssistantError(Exception):
     """Base error: ``message`` says what happened, ``hint`` what to do about it."""
@@ -68,3 +73,16 @@ class ModelUnavailable(AssistantError):
 def error_body(message: str, status: int) -> dict[str, object]:
     """The one JSON error shape of the API (the /v1 routes use OpenAI's instead)."""
     return {"ok": False, "error": message, "status": status}
+
+
+@contextmanager
+def translated() -> Iterator[None]:
+    """Turn index errors into assistant errors with a status and a hint."""
+    try:
+        yield
+    except LockedError as e:
+        raise Busy(str(e)) from e
+    except TooManyArticles as e:
+        raise TooLarge(str(e)) from e
+    except StoreError as e:
+        raise AssistantError(str(e), status=503) from e

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from assistant.engines.chat import describe, model_name
-from assistant.engines.extractive import RARE_WEIGHT, compose, compose_choice, decline
+from assistant.engines.extractive import compose, compose_choice, decline
 from assistant.engines.extractive import confidence as evidence_confidence
 from assistant.engines.llm import build_messages, parse_reply, stream_reply, withhold_instructions
 from assistant.engines.sentences import Query, candidates, terms
@@ -58,7 +58,9 @@ def respond(
     outlets = [name for name, _ in library.catalog.outlets()]
     stated = read_constraints(text, request.filters, outlets, library.catalog.date_span()[1])
     request = replace(request, filters=stated.filters)
-    query = understand(stated.remainder, request.question, standalone, library)
+    query = understand(
+        stated.remainder, request.question, standalone, library, bool(opts.rare_weight)
+    )
     k = max(settings.retrieval.k, opts.context_passages)
     hits = retrieve(
         library, query.search_text(), k, stated.filters, settings.retrieval, stated.boost_since
@@ -73,10 +75,7 @@ def respond(
                 request.abstain,
             )  # fmt: skip
         else:
-            answer = compose(
-                query, hits, embedder, request.filters, opts.context_passages,
-                opts.max_sentences, opts.min_relevance, request.abstain,
-            )  # fmt: skip
+            answer = compose(query, hits, embedder, request.filters, opts, request.abstain)
         yield answer.body
     else:
         answer = yield from _llm_answer(query, hits, request, settings, model, embedder)
@@ -92,11 +91,17 @@ def respond(
     )
 
 
-def understand(text: str, asked: str, standalone: str | None, library: Library) -> Query:
-    """The question with what scoring must know: follow-up focus and other name spellings."""
+def understand(
+    text: str, asked: str, standalone: str | None, library: Library, rarity: bool = False
+) -> Query:
+    """The question with what scoring must know: follow-up focus and other name spellings.
+
+    With ``rarity``, also how rare each of its words is in the library (one catalog query a
+    word; the confidence uses it only when ``answer.rare_weight`` is set).
+    """
     variants = library.name_variants().variants(text)
     return Query(
-        rarity=tuple(library.rarity(words(text)).items()) if RARE_WEIGHT else (),
+        rarity=tuple(library.rarity(words(text)).items()) if rarity else (),
         text=text,
         # A follow-up's own words ("Kleban-Byka") are what the user now asks about.
         focus=frozenset(terms(asked)) if standalone else frozenset(),
@@ -143,7 +148,7 @@ def _llm_answer(
     context = hits[: opts.context_passages]
     question = query.text
     ranked = candidates(query, context, embedder)
-    confidence = round(evidence_confidence(query, hits, ranked), 4)
+    confidence = round(evidence_confidence(query, hits, ranked, opts), 4)
     name = describe(settings.llm) if settings.llm.provider != "none" else model_name(model)
     if not ranked or (request.abstain and confidence < opts.min_relevance):
         # Nothing retrieved is relevant enough: decline without asking the model to guess.

@@ -159,9 +159,10 @@ def plain_question(question: str) -> str:
     return re.sub(r"\s+([,?.!:])", r"\1", " ".join(text.split())).strip(" ,:") or question
 
 
-def _shingles(text: str) -> set[tuple[str, ...]]:
+def shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:
+    """Word n-grams of a text (one, of all its words, when it is shorter), to spot copies."""
     words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i : i + 5]) for i in range(max(1, len(words) - 4))}
+    return {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
 
 
 def _collapse_copies(hits: list[Hit], overlap: float = 1.0) -> list[Hit]:
@@ -177,7 +178,7 @@ def _collapse_copies(hits: list[Hit], overlap: float = 1.0) -> list[Hit]:
         key = " ".join(hit.text.lower().split())
         if key in seen:
             continue
-        mine = _shingles(hit.text) if overlap < 1 else set()
+        mine = shingles(hit.text) if overlap < 1 else set()
         if overlap < 1 and any(
             len(mine & other) >= overlap * min(len(mine), len(other)) for other in grams
         ):

@@ -2,49 +2,50 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
+from assistant.adding import Adding
 from assistant.conversations import ConversationStore
 from assistant.engines.chat import build_chat_model, describe
 from assistant.errors import (
     AssistantError,
     BadRequest,
-    Busy,
     NotFound,
     NotIndexed,
     StillAdding,
-    TooLarge,
+    translated,
 )
 from assistant.pipeline import Request, respond, understand
+from assistant.question.checks import (
+    MAX_QUESTION_CHARS,
+    check_choices,
+    check_engine,
+    check_filters,
+    check_k,
+    check_question,
+)
 from assistant.question.history import check_history
 from assistant.research.corroborate import corroborate
 from assistant.research.timeline import Timeline, build_timeline
 from assistant.retrieve import retrieve
 from assistant.settings import Settings, get_settings
 from assistant.types import Answer, Corroboration, Filters, Turn
-from assistant.uploads import AddTracker, clean_stale_uploads, upload_folder, uploaded_items
-from index import IngestReport, Library, LockedError, SentenceEmbedder, StoreError, ingest
-from index.backup import read_export, write_export
-from index.build import add_items
-from index.errors import TooManyArticles
-from index.fetch import is_url
+from assistant.uploads import AddTracker
+from index import Library, SentenceEmbedder
 from index.limits import MAX_ARTICLE_CHARS, MAX_ARTICLES_PER_REQUEST
-from index.readers import read_object
 from index.types import Article, Hit
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
-MAX_QUESTION_CHARS = 2000
-MAX_URLS_PER_REQUEST = 100
-__all__ = ["MAX_ARTICLES_PER_REQUEST", "MAX_ARTICLE_CHARS", "Assistant", "Stats"]
+__all__ = [
+    "MAX_ARTICLES_PER_REQUEST", "MAX_ARTICLE_CHARS", "MAX_QUESTION_CHARS", "Assistant", "Stats",
+]  # fmt: skip
 
 
 class Stats(BaseModel):
@@ -63,20 +64,7 @@ class Stats(BaseModel):
     llm: str | None
 
 
-@contextmanager
-def _translated() -> Iterator[None]:
-    """Turn index errors into assistant errors with a status and a hint."""
-    try:
-        yield
-    except LockedError as e:
-        raise Busy(str(e)) from e
-    except TooManyArticles as e:
-        raise TooLarge(str(e)) from e
-    except StoreError as e:
-        raise AssistantError(str(e), status=503) from e
-
-
-class Assistant:
+class Assistant(Adding):
     """Load news articles, search them and ask questions answered with cited passages.
 
     Args:
@@ -119,7 +107,7 @@ class Assistant:
                 "NEWSDESK_CATALOG_URL is set but NEWSDESK_CHROMA_URL is not: a shared catalog "
                 "needs shared vectors. Set NEWSDESK_CHROMA_URL to a Chroma server.", status=503,
             )  # fmt: skip
-        with _translated():
+        with translated():
             ix = self.settings.index
             library = Library(
                 self.settings.home, self.embedder, self.settings.chroma_url, ix.collection,
@@ -130,128 +118,23 @@ class Assistant:
 
     def open(self) -> None:
         """Open the library and repair what a dead writer left (servers: before listening)."""
-        with _translated():
+        with translated():
             self.library.repair()
-
-    def ingest(
-        self,
-        paths_or_urls: Iterable[str | Path] | str | Path,
-        progress: Callable[[str, int], None] | None = None,
-        max_articles: int | None = None,
-    ) -> IngestReport:
-        """Add files, folders, globs, URLs or feeds. Bad inputs are reported, not raised.
-
-        ``max_articles``: refuse (TooLarge) inputs holding more articles than this, storing none.
-        """
-        if isinstance(paths_or_urls, str | Path):
-            paths_or_urls = [paths_or_urls]
-        with _translated(), self._adds.running():
-            return ingest(
-                self.library, list(paths_or_urls), progress, *self._chunking(),
-                self.settings.index.allow_private_urls, max_articles,
-            )  # fmt: skip
-
-    def add_urls(
-        self, urls: Sequence[str], progress: Callable[[str, int], None] | None = None
-    ) -> IngestReport:
-        """Fetch and add web pages, PDFs or feeds: only http(s) URLs, never a server-side path.
-
-        What a remote user may ask the server to read (the API's URL route, the UI's URL box).
-        """
-        if len(urls) > MAX_URLS_PER_REQUEST:
-            raise TooLarge(f"{len(urls)} URLs in one request; the limit is {MAX_URLS_PER_REQUEST}.")
-        for i, url in enumerate(urls):
-            if not isinstance(url, str) or not is_url(url.strip()):
-                raise BadRequest(
-                    f"urls[{i}] is not an http:// or https:// URL: {str(url)[:80]!r}.",
-                    "Give web addresses only; to add files, upload them.",
-                    status=422,
-                )
-        return self.ingest([u.strip() for u in urls], progress, MAX_ARTICLES_PER_REQUEST)
-
-    def _chunking(self) -> tuple[int, int, int]:
-        ix = self.settings.index
-        return ix.passage_tokens, ix.overlap_sentences, ix.ingest_batch
-
-    def add_articles(
-        self,
-        articles: Sequence[dict[str, Any]],
-        progress: Callable[[str, int], None] | None = None,
-    ) -> IngestReport:
-        """Add articles given as objects (``text``, and optionally more).
-
-        Fields: ``text`` plus optional ``title``, ``url``, ``outlet``, ``author``,
-        ``published_at``; the other field names of JSON dumps are accepted too.
-        """
-        items = [read_object(a, f"article {i}") for i, a in enumerate(articles)]
-        with _translated(), self._adds.running():
-            return add_items(
-                self.library, items, IngestReport(), progress, *self._chunking(),
-                MAX_ARTICLES_PER_REQUEST,
-            )  # fmt: skip
-
-    def add_files(
-        self,
-        files: Sequence[tuple[str, bytes]],
-        progress: Callable[[str, int], None] | None = None,
-    ) -> IngestReport:
-        """Add uploaded files, given as (file name, content); any supported format.
-
-        The files are written to a folder of their own under ``home/uploads`` that is removed
-        afterwards (and at the next start of a server, if the process was killed meanwhile).
-        Articles and messages keep the names the user knows (source ``upload:<file name>``),
-        never the temporary paths, so uploading the same file again is ``unchanged``.
-        """
-        started = time.perf_counter()
-        report = IngestReport()
-        if progress:
-            progress("inputs_total", len(files))
-        with upload_folder(self.settings.home, files) as paths, self._adds.running():
-            items = uploaded_items(files, paths, progress)
-            with _translated():
-                add_items(
-                    self.library, items, report, progress, *self._chunking(),
-                    MAX_ARTICLES_PER_REQUEST,
-                )  # fmt: skip
-        report.seconds = time.perf_counter() - started
-        return report
-
-    def clean_uploads(self) -> list[Path]:
-        """Remove upload folders left by processes that no longer run (e.g. after kill -9)."""
-        return clean_stale_uploads(self.settings.home)
-
-    def export(self, out: IO[str]) -> int:
-        """Write every article with its metadata and sources as JSON lines; returns the count."""
-        return write_export(self.library.catalog, out)
-
-    def restore(
-        self, path: str | Path, progress: Callable[[str, int], None] | None = None
-    ) -> IngestReport:
-        """Add the articles of an export (``newsdesk export``), sources and ingest times kept."""
-        source = Path(path).expanduser()
-        if not source.is_file():
-            raise NotFound(f"No export file at {source}.")
-        with _translated():
-            return add_items(
-                self.library, read_export(source), IngestReport(), progress, *self._chunking()
-            )
 
     def search(
         self, question: str, k: int | None = None, filters: Filters | dict[str, Any] | None = None
     ) -> list[Hit]:
         """The passages most relevant to ``question``, best first."""
-        question = self._check_question(question)
-        k = self.settings.retrieval.k if k is None else k
-        if not 1 <= k <= 100:
-            raise BadRequest(f"k must be between 1 and 100, got {k}")
-        with _translated():
+        question = check_question(question)
+        k = check_k(self.settings.retrieval.k if k is None else k)
+        with translated():
             self._require_articles()
             query = understand(question, question, None, self.library)
             return retrieve(
                 self.library,
                 query.search_text(),
                 k,
-                self._filters(filters),
+                check_filters(filters),
                 self.settings.retrieval,
             )
 
@@ -304,14 +187,14 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Like ``ask``, but yields the answer text as it is written, then the ``Answer``."""
         request = Request(
-            question=self._check_question(question),
-            filters=self._filters(filters),
-            choices=tuple(self._check_choices(choices)),
+            question=check_question(question),
+            filters=check_filters(filters),
+            choices=tuple(check_choices(choices)),
             history=tuple(check_history(history)),
-            engine=self._check_engine(engine),
+            engine=check_engine(engine, self.settings.answer.engine),
             abstain=abstain,
         )
-        with _translated():
+        with translated():
             self._require_articles()
             for item in respond(request, self.library, self.settings, lambda: self.chat_model):
                 if isinstance(item, Answer) and research:
@@ -346,33 +229,31 @@ class Assistant:
                     "Give the claim's span (start < end, within the article) or its text."
                 )
             claim = article.text[start:end]
-        claim = self._check_question(claim)
-        with _translated():
+        claim = check_question(claim)
+        with translated():
             return corroborate(self.library, claim, article_id, self.settings.retrieval)
 
     def timeline(
         self, topic: str, filters: Filters | dict[str, Any] | None = None, k: int = 30
     ) -> Timeline:
         """Passages about ``topic`` ordered by event date (when stated) and publication date."""
-        topic = self._check_question(topic)
-        if not 1 <= k <= 100:
-            raise BadRequest(f"k must be between 1 and 100, got {k}")
-        with _translated():
+        topic, k = check_question(topic), check_k(k)
+        with translated():
             self._require_articles()
             return build_timeline(
-                self.library, topic, self._filters(filters), self.settings.retrieval, k
+                self.library, topic, check_filters(filters), self.settings.retrieval, k
             )
 
     def articles(
         self, limit: int | None = None, offset: int = 0, title: str | None = None
     ) -> list[Article]:
         """Indexed articles, most recently ingested first; ``title``: words the title contains."""
-        with _translated():
+        with translated():
             return self.library.catalog.list_articles(limit, offset, title)
 
     def article(self, article_id: str) -> Article:
         """One article with its full text and sources."""
-        with _translated():
+        with translated():
             found = self.library.catalog.get_article(article_id)
         if found is None:
             raise NotFound(
@@ -382,18 +263,18 @@ class Assistant:
 
     def delete(self, article_id: str) -> None:
         """Remove an article and its passages from the index."""
-        with _translated():
+        with translated():
             if not self.library.delete(article_id):
                 raise NotFound(f"No article with id {article_id!r}.")
 
     def outlets(self) -> list[tuple[str, int]]:
         """Each indexed outlet with its number of articles."""
-        with _translated():
+        with translated():
             return self.library.catalog.outlets()
 
     def stats(self) -> Stats:
         """Counts of articles, passages and outlets, and the publication date span."""
-        with _translated():
+        with translated():
             counts = self.library.catalog.counts()
             first, last = self.library.catalog.date_span()
         return Stats(
@@ -426,43 +307,3 @@ class Assistant:
                 )
             # No hint here: each edge says how to add articles in its own terms.
             raise NotIndexed(f"No articles are indexed in {self.settings.home} yet.")
-
-    def _check_engine(self, engine: str | None) -> str:
-        engine = engine or self.settings.answer.engine
-        if engine not in ("extractive", "llm"):
-            raise BadRequest(f"engine must be extractive or llm, got {engine!r}.")
-        return engine
-
-    @staticmethod
-    def _check_choices(choices: Sequence[str] | None) -> list[str]:
-        if choices is None:
-            return []
-        if len(choices) < 2 or any(not isinstance(c, str) or not c.strip() for c in choices):
-            raise BadRequest("choices must hold at least two non-empty strings.")
-        return [c.strip() for c in choices]
-
-    @staticmethod
-    def _check_question(question: str) -> str:
-        if not isinstance(question, str) or not question.strip():
-            raise BadRequest("The question is empty.", "Ask something about the loaded articles.")
-        if len(question) > MAX_QUESTION_CHARS:
-            raise BadRequest(
-                f"The question is {len(question)} characters; the limit is {MAX_QUESTION_CHARS}."
-            )
-        return question.strip()
-
-    @staticmethod
-    def _filters(filters: Filters | dict[str, Any] | None) -> Filters:
-        if filters is None or isinstance(filters, Filters):
-            return filters or Filters()
-        try:
-            return Filters.model_validate(filters)
-        except ValidationError as e:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or 'filters'}: {err['msg']}"
-                for err in e.errors()
-            )
-            raise BadRequest(
-                f"Invalid filters: {problems}.",
-                "Use outlets (list of names), since and until (YYYY-MM-DD).",
-            ) from e

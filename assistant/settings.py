@@ -119,6 +119,20 @@ class AnswerSettings(_Section):
         le=3,
         description="Below this evidence confidence the assistant declines to answer.",
     )
+    coverage_weight: float = Field(
+        0.2,
+        ge=0,
+        le=3,
+        description="Confidence: weight of the share of the question's names and numbers found "
+        "in the top three passages.",
+    )
+    rare_weight: float = Field(
+        0.0,
+        ge=0,
+        le=3,
+        description="Confidence: weight of the share of the question's rare words (by rarity in "
+        "the library) found in the top three passages; 0 skips the rarity lookup.",
+    )
     min_support: float = Field(
         0.34,
         ge=-1,

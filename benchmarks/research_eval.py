@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.research.corroborate import corroborate  # noqa: E402
 from index import Library, SentenceEmbedder  # noqa: E402
-from index.build import add_items  # noqa: E402
 from index.fields import clean_text  # noqa: E402
+from index.ingest import add_items  # noqa: E402
 from index.sentences import split_sentences  # noqa: E402
 from index.types import ParsedArticle  # noqa: E402
 
@@ -98,7 +98,7 @@ def main() -> int:
     embedder = SentenceEmbedder()
     with tempfile.TemporaryDirectory() as home:
         library = Library(Path(home), embedder)
-        from index.build import IngestReport
+        from index.types import IngestReport
 
         add_items(library, items, IngestReport())
         ids = {a.title: a.id for a in library.catalog.list_articles()}

@@ -46,9 +46,10 @@ sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant  # noqa: E402
 from index import IngestReport, Library, ParsedArticle, SentenceEmbedder  # noqa: E402
-from index.build import add_items, read_inputs  # noqa: E402
 from index.chunking import chunk_text  # noqa: E402
 from index.fields import content_id  # noqa: E402
+from index.ingest import add_items  # noqa: E402
+from index.inputs import read_inputs  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 DATA_DIRS = [SHARED / "realtimeqa", SHARED / "realtimeqa-2023"]

@@ -1,10 +1,10 @@
 """newsdesk's index: read news articles, split them into passages, embed and store them."""
 
-from index.build import IngestReport, ItemResult, expand_inputs, ingest
 from index.embed import DEFAULT_MODEL, SentenceEmbedder
 from index.errors import IngestError, LockedError, StoreError
+from index.ingest import expand_inputs, ingest
 from index.library import Library
-from index.types import Article, Hit, ParsedArticle, Passage, Source
+from index.types import Article, Hit, IngestReport, ItemResult, ParsedArticle, Passage, Source
 
 __all__ = [
     "DEFAULT_MODEL",

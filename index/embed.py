@@ -58,11 +58,10 @@ def bf16_supported() -> bool:
 
 
 class SentenceEmbedder:
-    """Sentence-transformers embeddings (LangChain ``Embeddings`` methods) and the tokenizer.
+    """Sentence-transformers embeddings and the model's tokenizer.
 
-    It has the shape of LangChain's ``Embeddings`` (``embed_documents``, ``embed_query``) without
-    subclassing it: importing langchain_core costs about a second that commands which never embed
-    (``newsdesk stats``, ``--help``) should not pay.
+    It does not subclass LangChain's ``Embeddings``: importing langchain_core costs about a
+    second that commands which never embed (``newsdesk stats``, ``--help``) should not pay.
 
     Args:
         model: a model name (``all-MiniLM-L6-v2`` is the shipped default) or a local path.
@@ -158,14 +157,6 @@ class SentenceEmbedder:
                 convert_to_numpy=True,
             )
         return np.asarray(vectors, dtype=np.float32)
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """Embed passages (LangChain ``Embeddings`` interface)."""
-        return self.encode(list(texts)).tolist()  # type: ignore[no-any-return]
-
-    def embed_query(self, text: str) -> list[float]:
-        """Embed one question (LangChain ``Embeddings`` interface)."""
-        return self.encode([text])[0].tolist()  # type: ignore[no-any-return]
 
 
 class CachedEmbedder(SentenceEmbedder):

@@ -12,8 +12,6 @@ import math
 import re
 from typing import TYPE_CHECKING
 
-from index.types import Match
-
 if TYPE_CHECKING:
     from index.catalog import Catalog
 
@@ -44,28 +42,6 @@ def or_query(terms: list[str]) -> str | None:
     if not unique:
         return None
     return " OR ".join('"' + w.replace('"', '""') + '"' for w in unique)
-
-
-def fts_query(question: str) -> str | None:
-    """The FTS5 query for a question: its content words, quoted, joined with OR."""
-    return or_query(words(question))
-
-
-def lexical_search(
-    catalog: Catalog,
-    question: str,
-    k: int,
-    outlets: list[str] | None = None,
-    since_ts: int | None = None,
-    until_ts: int | None = None,
-) -> list[Match]:
-    """The ``k`` best lexical passages for ``question``, optionally filtered like dense search."""
-    return catalog.lexical_search(words(question), k, outlets, since_ts, until_ts)
-
-
-def lexical_scores(catalog: Catalog, question: str, passage_ids: list[str]) -> dict[str, float]:
-    """Lexical score of ``question`` for these passages (absent: no query word occurs)."""
-    return catalog.lexical_scores(words(question), passage_ids)
 
 
 def rarity(catalog: Catalog, terms: list[str]) -> dict[str, float]:

@@ -1,12 +1,17 @@
-"""The library: the article catalog and the vector store, kept in step.
+"""The library: the article catalog and the vector store, kept in step by their only writer.
 
-Both live under one NEWSDESK_HOME by default (SQLite and embedded Chroma). Several servers share
-one library when the catalog is a PostgreSQL database (``catalog_url``) and the vectors are in a
-Chroma server (``chroma_url``); the write lock and the recovery log then live in the database.
+Its crash protocol: mark the articles pending in the catalog, write (or delete) their vectors,
+commit the catalog rows, clear the pending marks; the next writer (or a starting server) finishes
+what an interrupted one left (``recover``). Both stores live under one NEWSDESK_HOME by default
+(SQLite and embedded Chroma). Several servers share one library when the catalog is a PostgreSQL
+database (``catalog_url``) and the vectors are in a Chroma server (``chroma_url``); the write lock
+and the recovery log then live in the database.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -15,13 +20,14 @@ from pathlib import Path
 import numpy as np
 
 from index.catalog import Catalog, open_catalog
+from index.catalog.base import ArticleRows, SourceRows
 from index.embed import CachedEmbedder, SentenceEmbedder
 from index.errors import LockedError, StoreError
 from index.fields import date_timestamp
-from index.lexical import lexical_scores, lexical_search, rarity
+from index.lexical import rarity, words
 from index.names import NameVariants
-from index.store import VectorStore
 from index.types import Article, Hit, Match
+from index.vectors import VectorStore
 
 
 class Library:
@@ -141,6 +147,37 @@ class Library:
             self.catalog.clear_pending([article_id])
         return found
 
+    @contextmanager
+    def writing(self) -> Iterator[BatchWriter]:
+        """Hold the write lock while batches are committed in order on a background thread."""
+        with self.write_lock():
+            writer = BatchWriter(self)
+            try:
+                yield writer
+            finally:
+                writer.close()
+
+    def write(self, articles: ArticleRows, sources: SourceRows, vectors: np.ndarray) -> None:
+        """Commit new articles (with their passages' ``vectors``) and source keys; hold the lock.
+
+        The vectors are written first and the catalog rows committed after, with the articles
+        marked pending in between, so an interruption leaves nothing that ``recover`` cannot undo.
+        """
+        passages = [p for _, ps, _ in articles for p in ps]
+        new_ids = [a.id for a, _, _ in articles]
+        attached = sorted({aid for aid, _, _ in sources if aid not in new_ids})
+        self.catalog.mark_pending(new_ids + attached)
+        outlets = {a.id: [o for o in [a.outlet] if o] for a, _, _ in articles}
+        for article_id, source, _ in sources:
+            if article_id in outlets and source.outlet and source.outlet not in outlets[article_id]:
+                outlets[article_id].append(source.outlet)
+        self.store.add(passages, vectors, {a.id: ts for a, _, ts in articles}, outlets)
+        orphans = self.catalog.commit(articles, sources)
+        self.store.delete_articles(orphans)
+        for article in self.catalog.articles_by_id(attached).values():
+            self.sync_filters(article)
+        self.catalog.clear_pending(orphans + attached)
+
     def dense(
         self,
         vector: np.ndarray,
@@ -161,7 +198,7 @@ class Library:
         until_ts: int | None = None,
     ) -> list[Match]:
         """The ``k`` best BM25 passages for ``question``."""
-        return lexical_search(self.catalog, question, k, outlets, since_ts, until_ts)
+        return self.catalog.lexical_search(words(question), k, outlets, since_ts, until_ts)
 
     def name_variants(self) -> NameVariants:
         """Other spellings of names (aliases, transliterations), refreshed as the index grows."""
@@ -176,7 +213,7 @@ class Library:
 
     def lexical_scores(self, question: str, passage_ids: list[str]) -> dict[str, float]:
         """BM25 of ``question`` for specific passages."""
-        return lexical_scores(self.catalog, question, passage_ids)
+        return self.catalog.lexical_scores(words(question), passage_ids)
 
     def vectors(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
         """Stored embeddings of these passages."""
@@ -213,20 +250,49 @@ class Library:
             )
         return hits
 
-    def search(
-        self,
-        query: str | np.ndarray,
-        k: int = 10,
-        outlets: list[str] | None = None,
-        since_ts: int | None = None,
-        until_ts: int | None = None,
-    ) -> list[Hit]:
-        """Dense search: the ``k`` passages nearest to ``query`` (text or an embedding)."""
-        vector = self.reader.encode([query])[0] if isinstance(query, str) else query
-        return self.hits(self.dense(vector, k + 5, outlets, since_ts, until_ts))[:k]
-
     def close(self) -> None:
         """Close the catalog (and the file of remembered sentence vectors)."""
         if "reader" in self.__dict__:
             self.reader.close()
         self.catalog.close()
+
+
+class BatchWriter:
+    """Commits batches with ``Library.write`` on a background thread, in order, one behind.
+
+    The queue holds at most one batch, so memory stays bounded and an interruption loses at most
+    the batch being written and the one being prepared. An error in the writer is raised in the
+    caller at its next ``submit`` or at ``close``.
+    """
+
+    def __init__(self, library: Library) -> None:
+        self.library = library
+        self.error: BaseException | None = None
+        self._queue: queue.Queue[tuple[ArticleRows, SourceRows, np.ndarray] | None]
+        self._queue = queue.Queue(maxsize=1)
+        self._thread = threading.Thread(target=self._run, name="newsdesk-ingest-writer")
+        self._thread.start()
+
+    def _run(self) -> None:
+        while (job := self._queue.get()) is not None:
+            if self.error is None:
+                try:
+                    self.library.write(*job)
+                except BaseException as e:  # re-raised in the caller's thread
+                    self.error = e
+
+    def submit(self, articles: ArticleRows, sources: SourceRows, vectors: np.ndarray) -> None:
+        """Queue a batch (waits while the previous one is still being written)."""
+        self._raise()
+        _ = self.library.store  # opened here, not by the writer thread and this one at once
+        self._queue.put((articles, sources, vectors))
+
+    def close(self) -> None:
+        """Write what is queued, stop the thread, and raise the writer's error if any."""
+        self._queue.put(None)
+        self._thread.join()
+        self._raise()
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error

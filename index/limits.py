@@ -1,7 +1,7 @@
 """Limits on what one input may make the index read, parse and store.
 
 Every ingest path (files, folders, URLs, feeds, JSON bodies, uploads, the UI, restores) reads
-through ``index.readers`` or ``index.fetch`` and stores through ``index.build.add_items``, so the
+through ``index.readers`` or ``index.fetch`` and stores through ``index.ingest.add_items``, so the
 limits here hold for all of them. Each one is named in its error message, with what to do.
 """
 

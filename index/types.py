@@ -1,8 +1,10 @@
-"""Values that travel between index modules: parsed inputs, stored articles, passages and hits."""
+"""Values that travel between index modules: inputs, articles, passages, hits, ingest reports."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -111,3 +113,91 @@ class Match:
     passage_id: str
     article_id: str
     score: float
+
+
+Status = Literal["added", "updated", "unchanged", "duplicate", "failed"]
+ProgressCallback = Callable[[str, int], None]
+"""Called with ("inputs_total", n) once the inputs are listed, then ("inputs", n) as files/URLs
+are opened, ("articles", n) as articles are read and ("passages", n) as passages are embedded."""
+
+
+@dataclass
+class ItemResult:
+    """What happened to one article (or one input that failed)."""
+
+    origin: str
+    status: Status
+    article_id: str | None = None
+    title: str | None = None
+    reason: str | None = None
+    line: int | None = None
+
+
+@dataclass
+class IngestReport:
+    """Outcome of an ingest: one result per article read or input that failed."""
+
+    items: list[ItemResult] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    passages: int = 0
+    seconds: float = 0.0
+
+    def count(self, status: Status) -> int:
+        """Number of items with this status."""
+        return sum(1 for item in self.items if item.status == status)
+
+    @property
+    def added(self) -> int:
+        """Articles stored for the first time."""
+        return self.count("added")
+
+    @property
+    def updated(self) -> int:
+        """Sources whose text changed (the old version was replaced)."""
+        return self.count("updated")
+
+    @property
+    def unchanged(self) -> int:
+        """Articles already stored with the same text."""
+        return self.count("unchanged")
+
+    @property
+    def duplicates(self) -> int:
+        """Known texts seen under a new URL or outlet (syndicated copies)."""
+        return self.count("duplicate")
+
+    @property
+    def failed(self) -> int:
+        """Inputs that could not be read."""
+        return self.count("failed")
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing failed."""
+        return self.failed == 0
+
+    def to_dict(self) -> dict[str, object]:
+        """The report as plain JSON-ready data."""
+        return {
+            "ok": self.ok,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "duplicates": self.duplicates,
+            "failed": self.failed,
+            "passages": self.passages,
+            "seconds": round(self.seconds, 2),
+            "ignored": self.ignored,
+            "items": [vars(item) for item in self.items],
+        }
+
+    def summary(self) -> str:
+        """One line: counts of each outcome, passages embedded and time taken."""
+        text = (
+            f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
+            f"duplicates {self.duplicates}, failed {self.failed}; "
+            f"{self.passages} passages embedded in {self.seconds:.1f}s"
+        )
+        if self.ignored:
+            text += f"; ignored {len(self.ignored)} files of unsupported types"
+        return text

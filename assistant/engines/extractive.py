@@ -15,17 +15,14 @@ from assistant.engines.sentences import Candidate, Query, candidates, coverage, 
 from assistant.language.attribution import attribute
 from assistant.language.lexicon import REPORTING_VERBS
 from assistant.question.answertype import wants_date
+from assistant.settings import AnswerSettings
 from assistant.types import Answer, Citation, Filters, Source
 from index.embed import SentenceEmbedder
 from index.types import Hit
 from prompts import render
 
 DECLINE = "The loaded articles do not answer this question."
-COVERAGE_WEIGHT = 0.2
-# Weight of the rare-word coverage in the confidence: off until calibrated on the tuning weeks
-# (`newsdesk eval realtimeqa`); when off, word rarity is not even looked up.
-RARE_WEIGHT = 0.0
-RARE_DEPTH = 3
+EVIDENCE_DEPTH = 3  # passages whose words the confidence checks
 _CONTINUED_QUOTE = re.compile(r"^\s*[‘“\"']")
 _SPEECH = re.compile(rf"\b(?:{'|'.join(REPORTING_VERBS)}|according to)\b", re.IGNORECASE)
 
@@ -35,21 +32,25 @@ def compose(
     hits: list[Hit],
     embedder: SentenceEmbedder,
     filters: Filters | None = None,
-    context_passages: int = 6,
-    max_sentences: int = 3,
-    min_relevance: float = 0.82,
+    options: AnswerSettings | None = None,
     abstain: bool = True,
 ) -> Answer:
-    """Answer ``question`` by quoting the best sentences of the top ``context_passages`` hits.
+    """Answer ``question`` by quoting the best sentences of the top hits.
 
-    Declines (``abstained=True``) when no sentence reaches ``min_relevance``; the retrieved
-    passages are then offered as leads, not as an answer. With ``abstain=False`` it answers
-    anyway (``confidence`` still tells how relevant the best sentence was).
+    ``options`` (``settings.answer``): how many passages to read (``context_passages``), how
+    many sentences to quote at most (``max_sentences``) and the relevance below which it
+    declines (``min_relevance``): the retrieved passages are then offered as leads, not as an
+    answer. With ``abstain=False`` it answers anyway (``confidence`` still tells how relevant
+    the best sentence was).
     """
     filters = filters or Filters()
+    options = options or AnswerSettings()
+    context_passages = options.context_passages
+    max_sentences = options.max_sentences
+    min_relevance = options.min_relevance
     query = Query.of(question)
     ranked = candidates(query, hits[:context_passages], embedder)
-    best = confidence(query, hits, ranked)
+    best = confidence(query, hits, ranked, options)
     if not ranked or (abstain and best < min_relevance):
         return decline(query.text, hits, filters, best)
     top = ranked[0].score
@@ -126,19 +127,26 @@ def compose_choice(
     return _answer(query.text, body, hits, filters, best, citations, choices, top.index)
 
 
-def confidence(question: str | Query, hits: list[Hit], ranked: list[Candidate]) -> float:
+def confidence(
+    question: str | Query,
+    hits: list[Hit],
+    ranked: list[Candidate],
+    options: AnswerSettings | None = None,
+) -> float:
     """How sure we are that the passages answer the question (calibrated in ``newsdesk eval``).
 
-    The best sentence's relevance plus 0.2 x the share of the question's names and numbers
-    present in the top three passages.
+    The best sentence's relevance, plus ``coverage_weight`` x the share of the question's names
+    and numbers present in the top three passages, plus ``rare_weight`` x the share of its rare
+    words there (weighed by rarity).
     """
     if not ranked:
         return 0.0
-    return (
-        ranked[0].score
-        + COVERAGE_WEIGHT * coverage(question, hits[:3])
-        + RARE_WEIGHT * rare_coverage(question, hits[:RARE_DEPTH])
-    )
+    options = options or AnswerSettings()
+    top = hits[:EVIDENCE_DEPTH]
+    score = ranked[0].score + options.coverage_weight * coverage(question, top)
+    if options.rare_weight:
+        score += options.rare_weight * rare_coverage(question, top)
+    return score
 
 
 def with_speaker(candidate: Candidate) -> tuple[int, int]:

@@ -31,7 +31,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.language.attribution import ANONYMITY, ROLE_NOUNS, attribute
+from assistant.language.attribution import attribute
+from assistant.language.lexicon import ANONYMITY, ROLE_NOUNS
 from index.sentences import split_sentences
 
 _PRONOUNS = {"he", "she", "they", "we", "i", "you", "it", "him", "her", "them", "us", "me"}

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from index.embed import SentenceEmbedder
-from index.store import VectorStore
 from index.types import Passage
+from index.vectors import VectorStore
 
 CHUNK_SIZE = 1000
 CHUNK_OVERLAP = 200

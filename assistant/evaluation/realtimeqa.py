@@ -76,6 +76,51 @@ def _confidences(
     return confidences, latencies
 
 
+# Weights of the confidence's parts tried (``answer.coverage_weight``, ``answer.rare_weight``).
+WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8)
+
+
+def _parts(bot: Assistant, items: list[data.Question]) -> list[tuple[float, float, float]]:
+    """For each question (best sentence, name/number coverage, rare-word coverage).
+
+    The confidence is linear in its parts, so three asks with the weights set to (0, 0), (1, 0)
+    and (0, 1) give each part; any weighting is then a sum, without asking again.
+    """
+    default = bot.settings.answer
+    runs = []
+    try:
+        for cw, rw in ((0.0, 0.0), (1.0, 0.0), (0.0, 1.0)):
+            bot.settings.answer = default.model_copy(
+                update={"coverage_weight": cw, "rare_weight": rw}
+            )
+            runs.append(_confidences(bot, items, with_choices=False)[0])
+    finally:
+        bot.settings.answer = default
+    return [
+        (base, round(cov - base, 4), round(rare - base, 4))
+        for base, cov, rare in zip(*runs, strict=True)
+    ]
+
+
+def weigh(parts: list[tuple[float, float, float]], cw: float, rw: float) -> list[float]:
+    """Confidences from their parts with these weights."""
+    return [b + cw * c + rw * r for b, c, r in parts]
+
+
+def weight_grid(
+    inside: list[tuple[float, float, float]], outside: list[tuple[float, float, float]]
+) -> list[dict[str, float]]:
+    """For each pair of weights, the threshold that answers 0.9 of in-corpus questions here."""
+    grid = []
+    for cw in WEIGHTS:
+        for rw in WEIGHTS:
+            a, b = weigh(inside, cw, rw), weigh(outside, cw, rw)
+            threshold = calibrate(a, b, min_answer=0.9)
+            grid.append({"coverage_weight": cw, "rare_weight": rw,
+                         "threshold": round(threshold, 4), **rates(a, b, threshold)})  # fmt: skip
+    return grid
+
+
 def run(
     data_dir: Path,
     work: Path,
@@ -234,8 +279,8 @@ def _abstention(
     this split alone would choose is reported too.
     """
     halves = [selected[: len(selected) // 2], selected[len(selected) // 2 :]]
-    inside: list[float] = []
-    outside: list[float] = []
+    inside_parts: list[tuple[float, float, float]] = []
+    outside_parts: list[tuple[float, float, float]] = []
     for i, own in enumerate(halves):
         other = halves[1 - i]
         bot = _open(
@@ -246,16 +291,22 @@ def _abstention(
         foreign = data.questions(data_dir, other)
         held = {q.id for q in data.answerable(foreign, texts)}
         foreign = [q for q in foreign if q.id not in held]
-        inside += _confidences(bot, mine, with_choices=False)[0]
-        outside += _confidences(bot, foreign, with_choices=False)[0]
+        inside_parts += _parts(bot, mine)
+        outside_parts += _parts(bot, foreign)
         log(f"half {i + 1}: {len(mine)} answerable, {len(foreign)} out-of-corpus questions")
-    threshold = settings.answer.min_relevance
+    opts = settings.answer
+    inside = weigh(inside_parts, opts.coverage_weight, opts.rare_weight)
+    outside = weigh(outside_parts, opts.coverage_weight, opts.rare_weight)
+    threshold = opts.min_relevance
     fitted = calibrate(inside, outside, min_answer=0.9)
     return {
         "halves": [",".join(h) for h in halves],
         "answerable": len(inside),
         "out_of_corpus": len(outside),
         "threshold": threshold,
+        "weights": [opts.coverage_weight, opts.rare_weight],
         **rates(inside, outside, threshold),
         "calibrated_here": {"threshold": round(fitted, 4), **rates(inside, outside, fitted)},
+        "grid": weight_grid(inside_parts, outside_parts),
+        "parts": {"answerable": inside_parts, "out_of_corpus": outside_parts},
     }

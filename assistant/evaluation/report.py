@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from assistant.evaluation.metrics import rates
+
 METRICS = ("hits@1", "hits@5", "hits@10", "mrr@10")
 
 
@@ -21,6 +23,15 @@ def format_reports(reports: list[dict[str, Any]]) -> str:
         _row("answerable / questions", [f"{r['answerable']} / {r['questions']}" for r in reports],
              width),
     ]  # fmt: skip
+    lines += _retrieval(reports, width)
+    if not all("answers" in r for r in reports):
+        return "\n".join(lines)
+    return "\n".join(lines + _answers(reports, width))
+
+
+def _retrieval(reports: list[dict[str, Any]], width: int) -> list[str]:
+    """Hits and MRR per system, paired differences, ablations."""
+    lines: list[str] = []
     systems = [
         s for s in ("tutorial", "newsdesk", "bm25") if all(s in r["retrieval"] for r in reports)
     ]
@@ -50,10 +61,13 @@ def format_reports(reports: list[dict[str, Any]]) -> str:
             lines.append(
                 f"  ablation {r['split']} {name}: " + " ".join(f"{m} {a[m]:.3f}" for m in METRICS)
             )
-    if not all("answers" in r for r in reports):
-        return "\n".join(lines)
+    return lines
+
+
+def _answers(reports: list[dict[str, Any]], width: int) -> list[str]:
+    """Answer-sentence rate, multiple choice, latency and abstention."""
     answers = [r["answers"] for r in reports]
-    lines += [
+    lines = [
         "extractive answers:",
         _row("  answer-sentence rate", [f"{a['answer_sentence_rate']:.3f}" for a in answers],
              width),
@@ -75,4 +89,39 @@ def format_reports(reports: list[dict[str, Any]]) -> str:
                  [f"{a['calibrated_here']['threshold']}: declines "
                   f"{a['calibrated_here']['declined_out_of_corpus']:.3f}" for a in ab], width),
         ]  # fmt: skip
-    return "\n".join(lines)
+        lines += _transfer(reports, width)
+    return lines
+
+
+def transferred(reports: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Confidence weights and threshold chosen on the first split, applied to every split.
+
+    On the first (tuning) split: the weights whose fitted threshold answers at least 0.9 of its
+    in-corpus questions while declining the most out-of-corpus ones (ties: lighter weights).
+    """
+    grids = [r["abstention"].get("grid") for r in reports]
+    if not all(grids):
+        return None
+    best = max(grids[0], key=lambda g: (g["declined_out_of_corpus"],
+                                        -g["coverage_weight"] - g["rare_weight"]))  # fmt: skip
+    cw, rw, threshold = best["coverage_weight"], best["rare_weight"], best["threshold"]
+    applied = []
+    for r in reports:
+        parts = r["abstention"]["parts"]
+        inside, outside = ([b + cw * c + rw * x for b, c, x in parts[k]]
+                           for k in ("answerable", "out_of_corpus"))  # fmt: skip
+        applied.append(rates(inside, outside, threshold))
+    return {"coverage_weight": cw, "rare_weight": rw, "threshold": threshold, "rates": applied}
+
+
+def _transfer(reports: list[dict[str, Any]], width: int) -> list[str]:
+    chosen = transferred(reports)
+    if chosen is None:
+        return []
+    return [
+        f"weights chosen on {reports[0]['split']}: coverage {chosen['coverage_weight']}, "
+        f"rare words {chosen['rare_weight']}, threshold {chosen['threshold']}",
+        _row("  answered in-corpus / declined out", [
+            f"{a['answered_answerable']:.3f} / {a['declined_out_of_corpus']:.3f}"
+            for a in chosen["rates"]], width),
+    ]  # fmt: skip

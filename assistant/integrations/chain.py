@@ -23,6 +23,7 @@ from langchain_core.tools import BaseTool, StructuredTool
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from assistant.errors import BadRequest
+from assistant.question.checks import CheckedFilters, check_filters
 from assistant.question.history import check_history
 from assistant.service import Assistant
 from assistant.types import Answer, Filters, Turn
@@ -57,15 +58,8 @@ class NewsdeskChain(RunnableSerializable[ChainInput, Answer]):
     assistant: Assistant | None = Field(None, exclude=True)
     llm: BaseChatModel | None = Field(None, exclude=True)
     engine: Literal["extractive", "llm"] | None = None
-    filters: Filters = Field(default_factory=Filters)
+    filters: CheckedFilters = Field(default_factory=Filters)
     research: bool = False
-
-    @model_validator(mode="before")
-    @classmethod
-    def _check_filters(cls, values: Any) -> Any:
-        if isinstance(values, dict) and values.get("filters") is not None:
-            values = {**values, "filters": Assistant._filters(values["filters"])}
-        return values
 
     @model_validator(mode="after")
     def _one_library(self) -> NewsdeskChain:
@@ -199,7 +193,7 @@ def read_input(value: ChainInput) -> tuple[str, list[Turn], Filters | None]:
         return (
             value["question"],
             check_history(history),
-            None if filters is None else Assistant._filters(filters),
+            None if filters is None else check_filters(filters),
         )
     turns = _conversation(value.to_messages() if isinstance(value, PromptValue) else value)
     if not turns or turns[-1].role != "user":

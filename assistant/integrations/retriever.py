@@ -31,6 +31,7 @@ from assistant.errors import (
     TooLarge,
     Unauthorized,
 )
+from assistant.question.checks import CheckedFilters, check_filters, check_question
 from assistant.service import Assistant
 from assistant.types import Filters
 from index.types import Hit
@@ -92,16 +93,9 @@ class NewsdeskRetriever(BaseRetriever):
     token: SecretStr | None = None
     assistant: Assistant | None = Field(None, exclude=True)
     k: int = Field(4, ge=1, le=100)
-    filters: Filters = Field(default_factory=Filters)
+    filters: CheckedFilters = Field(default_factory=Filters)
     timeout: float = 120.0
     _bot: Assistant | None = PrivateAttr(None)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _check_filters(cls, values: Any) -> Any:
-        if isinstance(values, dict) and values.get("filters") is not None:
-            values = {**values, "filters": Assistant._filters(values["filters"])}
-        return values
 
     @model_validator(mode="after")
     def _one_source(self) -> NewsdeskRetriever:
@@ -118,11 +112,11 @@ class NewsdeskRetriever(BaseRetriever):
         return self
 
     def _request(self, query: str, k: int | None, filters: Any) -> tuple[str, int, Filters]:
-        query = Assistant._check_question(query)
+        query = check_question(query)
         k = self.k if k is None else k
         if not isinstance(k, int) or not 1 <= k <= 100:
             raise BadRequest(f"k must be an integer between 1 and 100, got {k!r}.")
-        return query, k, self.filters if filters is None else Assistant._filters(filters)
+        return query, k, self.filters if filters is None else check_filters(filters)
 
     def _get_relevant_documents(
         self,

@@ -18,98 +18,23 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.language.lexicon import SPEECH_VERBS
+from assistant.language.lexicon import (
+    ANONYMITY,
+    BY_VERBS,
+    DOCUMENT_NOUNS,
+    HEDGES,
+    INSTITUTION_WORDS,
+    LEARNED_CUES,
+    NOUN_LIKE_VERBS,
+    OUTLET_WORDS,
+    PLACES,
+    ROLE_NOUNS,
+    SPEECH_VERBS,
+    TITLES,
+)
 
 Kind = Literal["named_person", "described_person", "outlet", "institution", "article"]
 
-# Verb forms annotated as attribution cues at least half the times they occur (and at least
-# six times) in the PolNeAR train split; adverbs and nouns left out.
-LEARNED_CUES = frozenset(
-    """seemed expressed referring offered appears refused asking mention talked suggest discuss
-    hoping denounced pointing ordered referred assured criticizing describing reiterated
-    discussed tweeting mocked urging questioning acknowledge seeks listed denouncing stating
-    announcing deemed declaring reminded voiced sounded recalling portrayed accusing decried
-    railed encouraged express reads emailed pleaded announce expecting thanked refusing titled
-    convinced projected acknowledging shouted praising predicting touting chants lamented
-    remembered repeating proposing indicate portray quoted vowing chanted reminding assailed
-    applauded referenced forecast cautioned hints dismissing declare alleging blasting
-    championed mentioning slams pledging bemoaned implied believing likened warn praises mocking
-    wondered sided invoked""".split()
-)
-# Speech verbs that are more often nouns in news copy ("member states", "two questions"): cues
-# only right after a quotation.
-_NOUN_LIKE = frozenset(
-    "states questions calls fears plans doubts demands supports claim reports notes".split()
-)
-BY_VERBS = frozenset(
-    """obtained analyzed analysed seen reviewed published reported cited released verified
-    compiled provided shared quoted""".split()
-)
-ROLE_NOUNS = frozenset(
-    """officer officers colonel general commander soldier soldiers official officials analyst
-    analysts expert experts villager villagers resident residents spokesperson spokesman
-    spokeswoman source sources witness witnesses diplomat diplomats lawmaker lawmakers aide aides
-    employee employees doctor doctors nurse worker workers person people man woman men women
-    researcher researchers scientist scientists economist economists activist activists
-    investigator investigators prosecutor prosecutors lawyer lawyers attorney attorneys
-    minister ministers leader leaders member members observer observers journalist journalists
-    reporter reporters correspondent volunteer volunteers fighter fighters commentator
-    representative representatives negotiator negotiators adviser advisers advisor advisors
-    insider insiders executive executives director manager chief organizers organisers
-    protesters critics supporters opponents voters parents students teachers neighbors
-    neighbours customers users fans residents""".split()
-)
-TITLES = frozenset(
-    """president governor minister senator sen rep mayor chairman chairwoman chair ceo director
-    secretary gen general col colonel prime judge justice ambassador commissioner spokesman
-    spokeswoman spokesperson professor dr mr mrs ms sheriff chief""".split()
-)
-DOCUMENT_NOUNS = frozenset(
-    """statement report document documents data study survey poll analysis filing memo letter
-    release communication imagery figures records findings estimate estimates""".split()
-)
-INSTITUTION_WORDS = frozenset(
-    """institute ministry department agency council commission endowment university army forces
-    police government committee bank fund un nato pentagon kremlin office court parliament
-    congress senate administration command staff military navy command foundation center centre
-    centers centres organization organisation association union party authority authorities
-    service services company corporation firm group coalition alliance program programme
-    ministries departments agencies institutions school schools district hospital patrol
-    sheriff's county city state campaign court""".split()
-)
-OUTLET_WORDS = frozenset(
-    """times post news journal guardian telegraph herald tribune independent gazette press
-    agency network tv television radio reuters bloomberg cnn bbc ap afp tass xinhua
-    interfax politico axios""".split()
-)
-# Single words that name a place or a body, not a person, when they "say" something.
-PLACES = frozenset(
-    """russia ukraine china america britain france germany israel iran iraq syria turkey india
-    japan korea taiwan poland moscow kyiv kiev washington beijing london paris berlin brussels
-    tehran jerusalem gaza europe nato un eu kremlin pentagon hamas hezbollah congress
-    parliament""".split()
-)
-ANONYMITY = re.compile(
-    r"condition of anonymity|requested anonymity|asked not to be (?:named|identified)|"
-    r"refused to be named|declined to be (?:named|identified)|(?:was|were) not authori[sz]ed to "
-    r"(?:speak|comment)|\bunnamed\b|\banonymous(?:ly)?\b|who (?:did not|would not) give (?:his|her|"
-    r"their) names?",
-    re.IGNORECASE,
-)
-HEDGES = [
-    ("reportedly", r"\breportedly\b"),
-    ("allegedly", r"\ballegedly\b|\balleged\b"),
-    ("purportedly", r"\bpurportedly\b"),
-    ("apparently", r"\bapparently\b"),
-    ("could not be verified",
-     r"could not (?:be )?(?:independently )?(?:verif(?:y|ied)|confirm(?:ed)?)|"
-     r"(?:has|have|had) not been (?:independently )?(?:verified|confirmed)"),
-    ("unverified", r"\bunverified\b|\bunconfirmed\b"),
-    ("is said to", r"\b(?:is|are|was|were) said to\b"),
-    ("is believed to", r"\b(?:is|are|was|were) (?:believed|thought|understood) to\b"),
-    ("may", r"\b(?:may|might|could) have\b"),
-    ("claimed", r"\bclaim(?:ed|s)?\b"),
-]  # fmt: skip
 _BREAK_PUNCT = frozenset({",", ".", ";", ":", "’", "”", '"', "'", "''", "—", "–"})
 _BREAK_WORDS = frozenset(
     {"that", "and", "but", "while", "as", "because", "when", "with", "if", "after", "before",
@@ -173,7 +98,9 @@ def _nlp() -> Any:
     matcher.add("COMMA_VERB", [[{"ORTH": ","}, after, titled], [{"ORTH": ","}, after, determiner]])
     matcher.add("ACCORDING", [[{"LOWER": "according"}, {"LOWER": "to"}]])
     matcher.add("BY", [[{"LOWER": {"IN": sorted(BY_VERBS)}}, {"LOWER": "by"}]])
-    matcher.add("VERB", [[{"ORTH": {"IN": sorted((SPEECH_VERBS | LEARNED_CUES) - _NOUN_LIKE)}}]])
+    matcher.add(
+        "VERB", [[{"ORTH": {"IN": sorted((SPEECH_VERBS | LEARNED_CUES) - NOUN_LIKE_VERBS)}}]]
+    )
     # headlines: "Clinton Hid Past Health Problems, Former White House Doctor Says"
     headline = {
         "ORTH": {"IN": "Says Said Tells Warns Claims Argues Vows Slams Calls Blasts Urges".split()}

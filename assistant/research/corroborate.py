@@ -23,7 +23,7 @@ from dataclasses import replace
 from assistant.engines.sentences import Candidate, score_sentences
 from assistant.research.claims import compare, read
 from assistant.research.stance import judge
-from assistant.retrieve import retrieve
+from assistant.retrieve import retrieve, shingles
 from assistant.settings import RetrievalSettings
 from assistant.types import Conflict, Corroboration, Evidence, Filters
 from index.library import Library
@@ -32,12 +32,6 @@ from index.types import Hit
 COPY_OVERLAP = 0.5
 CONSIDERED_SIMILARITY = 0.3  # sentences less similar than this are not read for a stance
 SENTENCES_PER_ARTICLE = 40
-
-
-def shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:
-    """Word n-grams of a text, for spotting copies."""
-    words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i : i + size]) for i in range(max(0, len(words) - size + 1))}
 
 
 def overlap(a: set[tuple[str, ...]], b: set[tuple[str, ...]]) -> float:
@@ -66,19 +60,8 @@ def corroborate(
     source = library.catalog.get_article(article_id)
     if source is None:
         return Corroboration(claim=claim, article_id=article_id)
-    own = shingles(source.text)
     hits = retrieve(library, claim, k, Filters(), options)
-    others: dict[str, Hit] = {}
-    copies: set[str] = set()
-    texts = library.catalog.articles_by_id(h.article_id for h in hits)
-    for hit in hits:
-        if hit.article_id == article_id or hit.article_id in copies:
-            continue
-        other = texts.get(hit.article_id)
-        if other is not None and overlap(own, shingles(other.text)) >= COPY_OVERLAP:
-            copies.add(hit.article_id)
-            continue
-        others.setdefault(hit.passage_id, hit)
+    others, copies = _other_reports(library, hits, article_id, shingles(source.text))
     # Other spellings of the claim's names ("Kostiantynivka" for "Konstantinovka") are read as
     # the claim's own spelling while comparing, so spelling alone does not hide agreement.
     spellings = library.name_variants().variants(claim)
@@ -121,6 +104,24 @@ def corroborate(
             independent.append(outlet)
     result.independent_outlets = independent
     return result
+
+
+def _other_reports(
+    library: Library, hits: list[Hit], article_id: str, own: set[tuple[str, ...]]
+) -> tuple[dict[str, Hit], set[str]]:
+    """The hits of other articles by passage, and the ids of copies of the claim's article."""
+    others: dict[str, Hit] = {}
+    copies: set[str] = set()
+    texts = library.catalog.articles_by_id(h.article_id for h in hits)
+    for hit in hits:
+        if hit.article_id == article_id or hit.article_id in copies:
+            continue
+        other = texts.get(hit.article_id)
+        if other is not None and overlap(own, shingles(other.text)) >= COPY_OVERLAP:
+            copies.add(hit.article_id)
+            continue
+        others.setdefault(hit.passage_id, hit)
+    return others, copies
 
 
 def _respell(text: str, spellings: dict[str, list[str]]) -> str:

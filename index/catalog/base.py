@@ -3,8 +3,9 @@
 The catalog is the source of truth for what is indexed. An article becomes visible only when its
 row is committed, after its passages are in the vector store; the pending rows are an intent log,
 so the vectors of an interrupted write or delete are removed by the next writer. Callers never
-see SQL: each backend (SQLite under the home, PostgreSQL shared by several servers) implements
-these methods with its own schema, lexical index and write lock.
+see SQL: the two backends (SQLite under the home, PostgreSQL shared by several servers) share
+their queries (``sql.py``) and each adds its own schema, lexical index and write lock. Only the
+library writes, and the pending rows are its recovery log (see ``index.library``).
 """
 
 from __future__ import annotations
@@ -117,9 +118,6 @@ class Catalog(ABC):
         """Committed articles among ``article_ids``, keyed by id."""
 
     @abstractmethod
-    def passages_of(self, article_id: str, text: str) -> list[Passage]:
-        """The passages of one article, in order (``text`` is the article's text)."""
-
     @abstractmethod
     def passage_spans(
         self, passage_ids: Iterable[str]

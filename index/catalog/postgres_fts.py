@@ -9,9 +9,7 @@ outlet and date filters are SQL in the same query.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from index.types import Match
+from index.catalog.sql import SqlCatalog
 
 # ts_rank_cd weights for {D, C, B, A}: the title (B) counts 0.3 of the passage text (A), as the
 # title weight of SQLite's BM25 does.
@@ -19,59 +17,19 @@ _WEIGHTS = "{0.1, 0.2, 0.3, 1.0}"
 _RANK = f"ts_rank_cd('{_WEIGHTS}'::float4[], p.tsv, q)"
 
 
-class TsvectorSearch:
-    """The lexical half of ``PostgresCatalog`` (which provides ``_rows``)."""
+class TsvectorSearch(SqlCatalog):
+    """The lexical half of ``PostgresCatalog``: ``ts_rank_cd`` over each passage's ``tsv``."""
 
-    def _rows(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
-        raise NotImplementedError
+    _MATCHES = (
+        f"SELECT p.id, p.article_id, {_RANK} AS rank FROM passages p "
+        "JOIN articles a ON a.id = p.article_id, websearch_to_tsquery('english', ?) q "
+        "WHERE p.tsv @@ q"
+    )
+    _BEST_FIRST = 'rank DESC, p.id COLLATE "C"'
 
-    # -- the lexical index --------------------------------------------------------------------
-
-    def lexical_search(
-        self,
-        words: list[str],
-        k: int,
-        outlets: list[str] | None = None,
-        since_ts: int | None = None,
-        until_ts: int | None = None,
-    ) -> list[Match]:
-        """The ``k`` passages best ranked by ``ts_rank_cd`` for any of ``words``, filtered."""
-        query = _websearch(words)
-        if query is None:
-            return []
-        where = ["p.tsv @@ q"]
-        args: list[object] = [query]
-        if outlets:
-            where.append(
-                "EXISTS (SELECT 1 FROM sources s WHERE s.article_id = p.article_id "
-                "AND s.outlet = ANY(%s))"
-            )
-            args.append(list(outlets))
-        if since_ts is not None:
-            where.append("a.published_ts >= %s")
-            args.append(since_ts)
-        if until_ts is not None:
-            where.append("a.published_ts <= %s")
-            args.append(until_ts)
-        rows = self._rows(
-            f"SELECT p.id, p.article_id, {_RANK} AS rank FROM passages p "
-            "JOIN articles a ON a.id = p.article_id, websearch_to_tsquery('english', %s) q "
-            f'WHERE {" AND ".join(where)} ORDER BY rank DESC, p.id COLLATE "C" LIMIT %s',
-            [*args, k],
-        )
-        return [Match(passage_id=r[0], article_id=r[1], score=float(r[2])) for r in rows]
-
-    def lexical_scores(self, words: list[str], passage_ids: list[str]) -> dict[str, float]:
-        """``ts_rank_cd`` of ``words`` for these passages (absent: no word occurs)."""
-        query = _websearch(words)
-        if query is None or not passage_ids:
-            return {}
-        rows = self._rows(
-            f"SELECT p.id, {_RANK} FROM passages p, websearch_to_tsquery('english', %s) q "
-            "WHERE p.tsv @@ q AND p.id = ANY(%s)",
-            (query, list(passage_ids)),
-        )
-        return {r[0]: float(r[1]) for r in rows}
+    def _text_query(self, words: list[str]) -> str | None:
+        """A ``websearch_to_tsquery`` query: each distinct word quoted, joined with ``or``."""
+        return _websearch(words)
 
     def term_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
         """The number of passages, and how many hold each term in their text (English stems)."""
@@ -82,7 +40,7 @@ class TsvectorSearch:
             frequencies[term] = (
                 self._rows(
                     "SELECT count(*) FROM passages "
-                    "WHERE ts_filter(tsv, '{a}') @@ websearch_to_tsquery('english', %s)",
+                    "WHERE ts_filter(tsv, '{a}') @@ websearch_to_tsquery('english', ?)",
                     (query,),
                 )[0][0]
                 if query

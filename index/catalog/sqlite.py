@@ -1,8 +1,8 @@
 """The embedded catalog: one SQLite file under the home, with an FTS5 lexical index.
 
 The default backend. The write lock is a file beside the database (``write.lock``), so writers on
-one machine exclude each other; see ``base.py`` for what every backend offers, and ``sqlite_fts``
-for the lexical search.
+one machine exclude each other; ``sql.py`` holds the queries it shares with PostgreSQL, and
+``sqlite_fts`` the lexical search.
 """
 
 from __future__ import annotations
@@ -13,22 +13,14 @@ import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
-from index.catalog.base import (
-    ARTICLE_COLUMNS,
-    ArticleRows,
-    Catalog,
-    SourceRows,
-    article_from_row,
-    chunked,
-    title_patterns,
-)
 from index.catalog.sqlite_fts import Fts5Search
 from index.errors import LockedError, StoreError
 from index.names import capitalised_words
-from index.types import Article, Passage, Source
+from index.types import Article, Passage
 
 SCHEMA_VERSION = "1"
 
@@ -80,10 +72,8 @@ CREATE TRIGGER IF NOT EXISTS passages_fts_delete AFTER DELETE ON passages BEGIN
 END;
 """
 
-_ARTICLE_COLUMNS = ", ".join(ARTICLE_COLUMNS)
 
-
-class SqliteCatalog(Fts5Search, Catalog):
+class SqliteCatalog(Fts5Search):
     """SQLite catalog of articles, their sources (URLs/outlets) and passage offsets.
 
     Args:
@@ -155,13 +145,6 @@ class SqliteCatalog(Fts5Search, Catalog):
         with self._lock:
             return self._db.execute(sql, tuple(args)).fetchall()
 
-    def _rows_in(self, sql: str, values: Iterable[str]) -> list[tuple]:
-        """Run ``sql`` whose ``{marks}`` is an IN list, in chunks under SQLite's variable limit."""
-        rows: list[tuple] = []
-        for chunk in chunked(values):
-            rows += self._rows(sql.format(marks=",".join("?" * len(chunk))), chunk)
-        return rows
-
     @contextmanager
     def writer(self, timeout: float) -> Iterator[None]:
         """Hold ``write.lock`` beside the database file (see ``Catalog.writer``)."""
@@ -178,228 +161,14 @@ class SqliteCatalog(Fts5Search, Catalog):
         finally:
             lock.release()
 
-    # -- metadata -----------------------------------------------------------------------------
-
-    def get_meta(self, key: str) -> str | None:
-        """A value from the meta table, or None."""
-        rows = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
-        return rows[0][0] if rows else None
-
-    def set_meta(self, key: str, value: str) -> None:
-        """Store a value in the meta table."""
-        with self._transaction() as db:
-            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
-
-    # -- lookups ------------------------------------------------------------------------------
-
-    def has_article(self, article_id: str) -> bool:
-        """Whether an article with this id is committed."""
-        return bool(self._rows("SELECT 1 FROM articles WHERE id = ?", (article_id,)))
-
-    def article_for_key(self, key: str) -> str | None:
-        """The article id a source key (URL or file URI) currently points to."""
-        rows = self._rows("SELECT article_id FROM sources WHERE key = ?", (key,))
-        return rows[0][0] if rows else None
-
-    def committed(self, article_ids: Iterable[str]) -> set[str]:
-        """The subset of ``article_ids`` that are committed."""
-        return {
-            r[0]
-            for r in self._rows_in("SELECT id FROM articles WHERE id IN ({marks})", article_ids)
-        }
-
-    # -- writes -------------------------------------------------------------------------------
-
-    def mark_pending(self, article_ids: Iterable[str]) -> None:
-        """Record that vectors for these articles are about to be written or deleted."""
-        with self._transaction() as db:
-            db.executemany(
-                "INSERT OR IGNORE INTO pending (article_id) VALUES (?)", [(i,) for i in article_ids]
-            )
-
-    def pending(self) -> list[str]:
-        """Article ids whose vector writes or deletes may be incomplete."""
-        return [r[0] for r in self._rows("SELECT article_id FROM pending")]
-
-    def clear_pending(self, article_ids: Iterable[str]) -> None:
-        """Forget intents whose vector work is done."""
-        with self._transaction() as db:
-            db.executemany("DELETE FROM pending WHERE article_id = ?", [(i,) for i in article_ids])
-
-    def commit(self, articles: ArticleRows, sources: SourceRows) -> list[str]:
-        """Commit new articles and point source keys at articles (see ``Catalog.commit``)."""
-        candidates: list[str] = []
-        with self._transaction() as db:
-            for article, passages, ts in articles:
-                db.execute(
-                    "INSERT INTO articles (id, title, url, outlet, author, published_at, "
-                    "published_ts, text, ingested_at, passages) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        article.id,
-                        article.title,
-                        article.url,
-                        article.outlet,
-                        article.author,
-                        article.published_at,
-                        ts,
-                        article.text,
-                        article.ingested_at,
-                        len(passages),
-                    ),
-                )
-                db.executemany(
-                    "INSERT INTO passages (id, article_id, n, start, end, sentences) "
-                    "VALUES (?,?,?,?,?,?)",
-                    [
-                        (p.id, p.article_id, p.n, p.start, p.end, json.dumps(p.sentences))
-                        for p in passages
-                    ],
-                )
-                db.executemany(
-                    "INSERT INTO passages_fts (rowid, title, text) "
-                    "SELECT rowid, ?, ? FROM passages WHERE id = ?",
-                    [(article.title, p.text, p.id) for p in passages],
-                )
-                db.executemany(
-                    "INSERT OR IGNORE INTO names (word) VALUES (?)",
-                    [(w,) for w in sorted(capitalised_words(article.text))],
-                )
-            db.executemany(
-                "DELETE FROM pending WHERE article_id = ?", [(a.id,) for a, _, _ in articles]
-            )
-            for article_id, source, added_at in sources:
-                old = db.execute(
-                    "SELECT article_id FROM sources WHERE key = ?", (source.key,)
-                ).fetchone()
-                db.execute(
-                    "INSERT OR REPLACE INTO sources (key, article_id, url, outlet, title, "
-                    "published_at, added_at) VALUES (?,?,?,?,?,?,?)",
-                    (
-                        source.key,
-                        article_id,
-                        source.url,
-                        source.outlet,
-                        source.title,
-                        source.published_at,
-                        added_at,
-                    ),
-                )
-                if old and old[0] != article_id and old[0] not in candidates:
-                    candidates.append(old[0])
-            orphans = [
-                c
-                for c in candidates
-                if not db.execute("SELECT 1 FROM sources WHERE article_id = ?", (c,)).fetchone()
-            ]
-            for orphan in orphans:
-                db.execute("INSERT OR IGNORE INTO pending (article_id) VALUES (?)", (orphan,))
-                db.execute("DELETE FROM articles WHERE id = ?", (orphan,))
-        return orphans
-
-    def delete_article(self, article_id: str) -> bool:
-        """Remove an article, its sources and passages; leaves a pending intent for its vectors."""
-        with self._transaction() as db:
-            db.execute("INSERT OR IGNORE INTO pending (article_id) VALUES (?)", (article_id,))
-            return db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
-
-    # -- reads --------------------------------------------------------------------------------
-
-    def get_article(self, article_id: str) -> Article | None:
-        """One article with its text and sources, or None."""
-        rows = self._rows(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))
-        if not rows:
-            return None
-        return article_from_row(rows[0], self._sources([article_id]).get(article_id, ()))
-
-    def list_articles(
-        self, limit: int | None = None, offset: int = 0, title: str | None = None
-    ) -> list[Article]:
-        """Articles, newest ingest first, with text; ``title`` keeps titles holding its words."""
-        patterns = title_patterns(title)
-        where = " AND ".join(["title LIKE ? ESCAPE '\\'"] * len(patterns)) or "1"
-        rows = self._rows(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE {where} "
-            "ORDER BY ingested_at DESC, id LIMIT ? OFFSET ?",
-            (*patterns, -1 if limit is None else limit, offset),
+    def _insert_passages(self, cur: Any, article: Article, passages: list[Passage]) -> None:
+        """Insert the passage rows, then their FTS5 rows (same rowid, title and text)."""
+        cur.executemany(
+            "INSERT INTO passages (id, article_id, n, start, end, sentences) VALUES (?,?,?,?,?,?)",
+            [(p.id, p.article_id, p.n, p.start, p.end, json.dumps(p.sentences)) for p in passages],
         )
-        sources = self._sources([r[0] for r in rows])
-        return [article_from_row(r, sources.get(r[0], ())) for r in rows]
-
-    def articles_by_id(self, article_ids: Iterable[str]) -> dict[str, Article]:
-        """Committed articles among ``article_ids``, keyed by id."""
-        rows = self._rows_in(
-            f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({{marks}})", article_ids
+        cur.executemany(
+            "INSERT INTO passages_fts (rowid, title, text) SELECT rowid, ?, ? FROM passages "
+            "WHERE id = ?",
+            [(article.title, p.text, p.id) for p in passages],
         )
-        sources = self._sources([r[0] for r in rows])
-        return {r[0]: article_from_row(r, sources.get(r[0], ())) for r in rows}
-
-    def passages_of(self, article_id: str, text: str) -> list[Passage]:
-        """The passages of one article, in order (``text`` is the article's text)."""
-        rows = self._rows(
-            "SELECT id, n, start, end, sentences FROM passages WHERE article_id = ? ORDER BY n",
-            (article_id,),
-        )
-        return [
-            Passage(
-                id=r[0],
-                article_id=article_id,
-                n=r[1],
-                start=r[2],
-                end=r[3],
-                text=text[r[2] : r[3]],
-                sentences=tuple(tuple(s) for s in json.loads(r[4])),
-            )
-            for r in rows
-        ]
-
-    def passage_spans(
-        self, passage_ids: Iterable[str]
-    ) -> dict[str, tuple[str, int, int, int, list]]:
-        """(article_id, n, start, end, sentences) for each known passage id."""
-        rows = self._rows_in(
-            "SELECT id, article_id, n, start, end, sentences FROM passages WHERE id IN ({marks})",
-            passage_ids,
-        )
-        return {r[0]: (r[1], r[2], r[3], r[4], json.loads(r[5])) for r in rows}
-
-    def names(self) -> set[str]:
-        """Capitalised words seen in the indexed text (kept after deletes: harmless extras)."""
-        return {r[0] for r in self._rows("SELECT word FROM names")}
-
-    def counts(self) -> dict[str, int]:
-        """Numbers of articles, passages, sources and outlets."""
-        row = self._rows(
-            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM passages), "
-            "(SELECT count(*) FROM sources), (SELECT count(DISTINCT outlet) FROM sources)"
-        )[0]
-        return {"articles": row[0], "passages": row[1], "sources": row[2], "outlets": row[3]}
-
-    def date_span(self) -> tuple[str | None, str | None]:
-        """Earliest and latest publication dates of the articles that have one."""
-        row = self._rows(
-            "SELECT min(published_at), max(published_at) FROM articles "
-            "WHERE published_at IS NOT NULL"
-        )[0]
-        return row[0], row[1]
-
-    def outlets(self) -> list[tuple[str, int]]:
-        """Each outlet with its number of articles, most first."""
-        return [
-            (r[0], r[1])
-            for r in self._rows(
-                "SELECT outlet, count(DISTINCT article_id) FROM sources WHERE outlet IS NOT NULL "
-                "GROUP BY outlet ORDER BY 2 DESC, 1"
-            )
-        ]
-
-    def _sources(self, article_ids: list[str]) -> dict[str, tuple[Source, ...]]:
-        out: dict[str, list[Source]] = {}
-        for r in self._rows_in(
-            "SELECT article_id, key, url, outlet, title, published_at FROM sources "
-            "WHERE article_id IN ({marks}) ORDER BY added_at, key",
-            article_ids,
-        ):
-            out.setdefault(r[0], []).append(
-                Source(key=r[1], url=r[2], outlet=r[3], title=r[4], published_at=r[5])
-            )
-        return {k: tuple(v) for k, v in out.items()}

@@ -9,76 +9,28 @@ more of the rarer words.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from index.catalog.base import chunked
+from index.catalog.sql import SqlCatalog
 from index.lexical import or_query
-from index.types import Match
 
 # Weight of the title column relative to the passage text in BM25 (the title is repeated on
 # every passage of an article, so it helps find the article more than the passage).
 TITLE_WEIGHT = 0.3
 
 
-class Fts5Search:
-    """The lexical half of ``SqliteCatalog`` (which provides ``_rows``)."""
+class Fts5Search(SqlCatalog):
+    """The lexical half of ``SqliteCatalog``: BM25 (negative, lower is better) over FTS5."""
 
-    def _rows(self, sql: str, args: Iterable[object] = ()) -> list[tuple]:
-        raise NotImplementedError
+    _MATCHES = (
+        f"SELECT p.id, p.article_id, bm25(passages_fts, {TITLE_WEIGHT}, 1.0) AS rank "
+        "FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid "
+        "JOIN articles a ON a.id = p.article_id WHERE passages_fts MATCH ?"
+    )
+    _BEST_FIRST = "rank"
+    _SCORE_SIGN = -1.0
 
-    # -- the lexical index --------------------------------------------------------------------
-
-    def lexical_search(
-        self,
-        words: list[str],
-        k: int,
-        outlets: list[str] | None = None,
-        since_ts: int | None = None,
-        until_ts: int | None = None,
-    ) -> list[Match]:
-        """The ``k`` best BM25 passages for any of ``words``, filtered like dense search."""
-        query = or_query(words)
-        if query is None:
-            return []
-        where = ["passages_fts MATCH ?"]
-        args: list[object] = [query]
-        if outlets:
-            where.append(
-                "EXISTS (SELECT 1 FROM sources s WHERE s.article_id = p.article_id AND s.outlet IN "
-                f"({','.join('?' * len(outlets))}))"
-            )
-            args += outlets
-        if since_ts is not None:
-            where.append("a.published_ts >= ?")
-            args.append(since_ts)
-        if until_ts is not None:
-            where.append("a.published_ts <= ?")
-            args.append(until_ts)
-        rows = self._rows(
-            f"SELECT p.id, p.article_id, bm25(passages_fts, {TITLE_WEIGHT}, 1.0) AS rank "
-            "FROM passages_fts JOIN passages p ON p.rowid = passages_fts.rowid "
-            "JOIN articles a ON a.id = p.article_id "
-            f"WHERE {' AND '.join(where)} ORDER BY rank LIMIT ?",
-            [*args, k],
-        )
-        # FTS5's bm25() is negative, lower is better; flip it so higher is better everywhere.
-        return [Match(passage_id=r[0], article_id=r[1], score=-float(r[2])) for r in rows]
-
-    def lexical_scores(self, words: list[str], passage_ids: list[str]) -> dict[str, float]:
-        """BM25 of ``words`` for these passages (absent: no word occurs in the passage)."""
-        query = or_query(words)
-        if query is None or not passage_ids:
-            return {}
-        scores: dict[str, float] = {}
-        for chunk in chunked(passage_ids):
-            rows = self._rows(
-                f"SELECT p.id, bm25(passages_fts, {TITLE_WEIGHT}, 1.0) FROM passages_fts "
-                "JOIN passages p ON p.rowid = passages_fts.rowid "
-                f"WHERE passages_fts MATCH ? AND p.id IN ({','.join('?' * len(chunk))})",
-                [query, *chunk],
-            )
-            scores.update({r[0]: -float(r[1]) for r in rows})
-        return scores
+    def _text_query(self, words: list[str]) -> str | None:
+        """Each distinct word quoted, joined with OR."""
+        return or_query(words)
 
     def term_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
         """The number of passages, and how many hold each term in their text (FTS5 tokens)."""

@@ -16,7 +16,12 @@ import pytest
 
 from index import Library, ingest
 from index.fields import clean_text, content_id
-from tests.integration.test_ingest import check_consistent
+from tests.integration.test_ingest import (
+    check_consistent,
+    search,
+    stored_passages,
+    vector_article_ids,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -56,7 +61,7 @@ def sample(realtimeqa_dir: Path, tmp_path: Path, count: int = 80) -> tuple[Path,
 def check_after_crash(library: Library) -> None:
     """What must hold right after a kill -9, before anything repairs the index."""
     committed = library.catalog.list_articles()
-    ids = [p.id for a in committed for p in library.catalog.passages_of(a.id, a.text)]
+    ids = [p.id for a in committed for p in stored_passages(library.catalog, a.id, a.text)]
     # every committed article is whole: all its passages have vectors, each exactly once
     found = library.store._collection.get(ids=ids, include=[])["ids"] if ids else []
     assert sorted(found) == sorted(ids) and len(set(found)) == len(found)
@@ -64,11 +69,11 @@ def check_after_crash(library: Library) -> None:
     assert library.catalog.lexical_passages() == set(ids)
     assert len(ids) == library.catalog.counts()["passages"]
     # vectors beyond the committed ones can only belong to the batch that was cut off
-    stray = library.store.article_ids() - {a.id for a in committed}
+    stray = vector_article_ids(library) - {a.id for a in committed}
     assert stray <= set(library.catalog.pending())
     # and they never show up in results
     if committed:
-        hits = library.search("election results", k=20)
+        hits = search(library, "election results", k=20)
         assert {h.article_id for h in hits} <= {a.id for a in committed}
 
 

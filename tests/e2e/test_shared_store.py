@@ -21,7 +21,7 @@ import pytest
 from index import Library
 from index.fields import clean_text, content_id
 from tests.conftest import serve, stop
-from tests.integration.test_ingest import check_consistent
+from tests.integration.test_ingest import check_consistent, stored_passages, vector_article_ids
 
 # Each test starts three or four servers that load the model: allow for a busy machine.
 pytestmark = [pytest.mark.slow, pytest.mark.server, pytest.mark.postgres, pytest.mark.timeout(1800)]
@@ -160,12 +160,12 @@ def test_kill_one_server_mid_ingest_then_restart_repairs(
         assert 0 < len(committed) < len(expected), "the kill did not land mid-ingest"
         # every committed article is whole in both stores, each passage vector once
         ids = [p.id for x in library.catalog.list_articles() for p in
-               library.catalog.passages_of(x.id, x.text)]  # fmt: skip
+               stored_passages(library.catalog, x.id, x.text)]  # fmt: skip
         found = library.store._collection.get(ids=ids, include=[])["ids"]
         assert sorted(found) == sorted(ids) and len(set(found)) == len(found)
         assert library.catalog.lexical_passages() == set(ids)
         # vectors beyond the committed articles belong to the cut batch, logged as pending
-        stray = library.store.article_ids() - committed
+        stray = vector_article_ids(library) - committed
         assert stray <= set(library.catalog.pending())
         # and the other server never shows them
         hits = httpx.post(
@@ -176,7 +176,7 @@ def test_kill_one_server_mid_ingest_then_restart_repairs(
         # the dead server comes back: it repairs before it serves
         a, proc_a = start(tmp_path, "a", shared)
         assert library.catalog.pending() == []
-        assert library.store.article_ids() == committed
+        assert vector_article_ids(library) == committed
 
         # the rest goes in through the other server; nothing is missing or doubled
         report = post(b, articles)

@@ -9,7 +9,13 @@ import pytest
 from click.testing import CliRunner
 
 from assistant.cli import cli
-from tests.integration.test_ingest import ARTICLE_A, ARTICLE_B, ARTICLE_C, write_jsonl
+from tests.integration.test_ingest import (
+    ARTICLE_A,
+    ARTICLE_B,
+    ARTICLE_C,
+    stored_passages,
+    write_jsonl,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -19,7 +25,7 @@ def snapshot(bot) -> dict:
     out = {}
     for a in lib.catalog.list_articles():
         passages = [
-            (p.id, p.start, p.end, p.sentences) for p in lib.catalog.passages_of(a.id, a.text)
+            (p.id, p.start, p.end, p.sentences) for p in stored_passages(lib.catalog, a.id, a.text)
         ]
         out[a.id] = (a.model_dump(), passages)
     return out

@@ -75,7 +75,9 @@ def test_commit_and_read_back(catalog: Catalog) -> None:
     assert [a.id for a in catalog.list_articles(limit=1, offset=1)] == [GRAIN[0].id]
     assert [a.id for a in catalog.list_articles(title="BORDER farmers")] == [GRAIN[0].id]
     assert catalog.list_articles(title="100%_") == []
-    assert catalog.passages_of(GRAIN[0].id, GRAIN[0].text) == GRAIN[1]
+    assert catalog.passage_spans(p.id for p in GRAIN[1]) == {
+        p.id: (p.article_id, p.n, p.start, p.end, [list(s) for s in p.sentences]) for p in GRAIN[1]
+    }
     spans = catalog.passage_spans([RATES[1][1].id, "missing#0"])
     assert list(spans) == [RATES[1][1].id]
     assert spans[RATES[1][1].id][:4] == (RATES[0].id, 1, RATES[1][1].start, RATES[1][1].end)

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from index import Library, StoreError, ingest
-from index.build import add_items
+from index.ingest import add_items
 from index.types import ParsedArticle
-from tests.integration.test_ingest import check_consistent, write_jsonl
+from tests.integration.test_ingest import check_consistent, search, stored_passages, write_jsonl
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +54,7 @@ def test_update_embeds_only_the_changed_passages(
     url = "https://riverton.example/budget"
     first = add_items(library, [_article("\n\n".join(PARAGRAPHS), url)], _report(), max_tokens=40)
     old_id = library.catalog.article_for_key(url)
-    old = {p.text: p.id for p in library.catalog.passages_of(old_id, "\n\n".join(PARAGRAPHS))}
+    old = {p.text: p.id for p in stored_passages(library.catalog, old_id, "\n\n".join(PARAGRAPHS))}
     old_vectors = library.store.vectors(list(old.values()))
     assert first.passages == len(old) >= 4
     counting.texts.clear()
@@ -64,7 +64,7 @@ def test_update_embeds_only_the_changed_passages(
 
     assert report.updated == 1
     new_id = library.catalog.article_for_key(url)
-    new = library.catalog.passages_of(new_id, "\n\n".join(revised))
+    new = stored_passages(library.catalog, new_id, "\n\n".join(revised))
     changed = [p for p in new if p.text not in old]
     assert 1 <= len(changed) < len(new)
     assert sorted(counting.texts) == sorted(p.text for p in changed)
@@ -109,7 +109,7 @@ def test_copy_in_a_later_batch_of_the_same_run_is_a_duplicate(
     assert (report.added, report.duplicates, report.failed) == (2, 1, 0)
     (one,) = [a for a in library.catalog.list_articles() if a.title == "One"]
     assert one.outlets == ["a.example", "b.example"]
-    assert library.search("budget talks", k=5, outlets=["b.example"])
+    assert search(library, "budget talks", k=5, outlets=["b.example"])
     check_consistent(library)
 
 

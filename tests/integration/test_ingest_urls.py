@@ -7,7 +7,7 @@ import pytest
 from index import Library, ingest
 from tests.conftest import Site
 from tests.integration.test_fetch import ARTICLE_HEAD, PARAGRAPHS, SECOND_PARAGRAPHS, html_page
-from tests.integration.test_ingest import check_consistent
+from tests.integration.test_ingest import check_consistent, search
 
 pytestmark = pytest.mark.slow
 
@@ -45,10 +45,10 @@ def test_feed_then_update_by_url(library: Library, site: Site) -> None:
     report = ingest(library, [site.url("/flood")], allow_private_urls=True)
     assert (report.updated, report.added) == (1, 0)
     assert library.catalog.counts()["articles"] == 2
-    hit = library.search("When did the bridge reopen?", k=1)[0]
+    hit = search(library, "When did the bridge reopen?", k=1)[0]
     assert "reopened on Sunday evening" in hit.text
     assert all(
-        "Volunteers from nearby churches" not in h.text for h in library.search("volunteers", k=5)
+        "Volunteers from nearby churches" not in h.text for h in search(library, "volunteers", k=5)
     )
     check_consistent(library)
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from assistant.language.dates import event_date
-from assistant.research.corroborate import disagreement, overlap, shingles
+from assistant.research.corroborate import disagreement, overlap
+from assistant.retrieve import shingles
 
 SEED_CLAIM_DEAD = "ended in disaster, with at least 30 troops killed"
 SEED_CLAIM_RETREAT = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.retrieve import _collapse_copies, _diversify, fuse
-from index.lexical import fts_query, words
+from index.lexical import or_query, words
 from index.types import Hit, Match
 
 
@@ -34,6 +34,10 @@ def test_diversify_caps_passages_per_article() -> None:
 def test_near_identical_copies_collapse() -> None:
     hits = [hit("a", "A", "Same  Text here."), hit("b", "B", "same text here."), hit("c", "C", "X")]
     assert [h.passage_id for h in _collapse_copies(hits)] == ["a", "c"]
+
+
+def fts_query(question: str) -> str | None:
+    return or_query(words(question))
 
 
 def test_fts_query_quotes_content_words() -> None:

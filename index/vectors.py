@@ -6,13 +6,13 @@ created with ``embedding_function=None`` and every vector comes from our embedde
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
 import numpy as np
+from tenacity import Retrying, stop_after_attempt, wait_incrementing
 
 from index.errors import StoreError
 from index.types import Match, Passage
@@ -176,28 +176,18 @@ class VectorStore:
 
     def _with_retry(self, call: Callable[[], Any], attempts: int = 3) -> Any:
         """Run a read, retrying briefly: a write by another process can make one fail."""
-        for attempt in range(attempts):
-            try:
-                return call()
-            except Exception as e:
-                if attempt == attempts - 1:
-                    raise StoreError(
-                        f"The vector store at {self.location} could not be read ({e}). Another "
-                        "process may be writing to it: try again in a moment."
-                    ) from e
-                time.sleep(0.2 * (attempt + 1))
+        try:
+            for attempt in Retrying(
+                stop=stop_after_attempt(attempts), wait=wait_incrementing(0.2, 0.2), reraise=True
+            ):
+                with attempt:
+                    return call()
+        except Exception as e:
+            raise StoreError(
+                f"The vector store at {self.location} could not be read ({e}). Another "
+                "process may be writing to it: try again in a moment."
+            ) from e
         return None
-
-    def article_ids(self) -> set[str]:
-        """Every article id that has vectors (a full scan: for checks and repair)."""
-        found: set[str] = set()
-        offset = 0
-        while True:
-            batch = self._collection.get(include=["metadatas"], limit=5000, offset=offset)
-            if not batch["ids"]:
-                return found
-            found.update(str(m["article_id"]) for m in batch["metadatas"])
-            offset += len(batch["ids"])
 
     @staticmethod
     def _metadata(
