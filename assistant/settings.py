@@ -7,6 +7,7 @@ Nested fields use a double underscore: ``NEWSDESK_INDEX__MODEL=/path/to/model``,
 
 from __future__ import annotations
 
+import hmac
 from pathlib import Path
 from typing import Any, Literal
 
@@ -184,6 +185,18 @@ def _unset_if_empty(value: Any) -> Any:
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     return value
+
+
+def token_matches(given: str | None, secret: SecretStr | str | None) -> bool:
+    """Whether ``given`` is the token ``secret`` (compared in constant time).
+
+    An unset secret (None, empty or blank) asks for nothing: every ``given`` matches.
+    """
+    secret = _unset_if_empty(secret)
+    if secret is None:
+        return True
+    raw = secret.get_secret_value() if isinstance(secret, SecretStr) else secret
+    return hmac.compare_digest((given or "").encode(), raw.encode())
 
 
 def default_home() -> Path:

@@ -11,7 +11,9 @@ carries JSON.
   response with its HTTP status instead.
 """
 
-# No `from __future__ import annotations`: FastAPI must see the route's dependency, a local.
+from __future__ import annotations
+
+import itertools
 import logging
 from collections.abc import Iterator
 from typing import Annotated
@@ -20,8 +22,8 @@ from fastapi import APIRouter, Depends
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 
 from assistant.errors import AssistantError, error_body
+from assistant.http.deps import ServedBy
 from assistant.http.schemas import AskRequest
-from assistant.service import Assistant
 from assistant.types import Answer
 
 log = logging.getLogger(__name__)
@@ -46,32 +48,35 @@ def events(stream: Stream) -> Iterator[ServerSentEvent]:
         yield ServerSentEvent(event="error", data=error_body(message, 500))
 
 
-def events_router(assistant: Assistant) -> APIRouter:
-    """The streaming ask route serving ``assistant``."""
-    router = APIRouter()
+def primed(stream: Stream) -> Stream:
+    """``stream`` with its first item already computed, so that early errors are plain responses.
 
-    def started(request: AskRequest) -> Stream:
-        """The answer stream, its first item already computed (so early errors are plain)."""
-        stream = assistant.stream(
+    A route returns a stream before its body is sent; an error raised here still gets its own
+    HTTP status and error shape instead of cutting a 200 stream short.
+    """
+    first = next(stream)
+    return itertools.chain([first], stream)
+
+
+def started(request: AskRequest, assistant: ServedBy) -> Stream:
+    """The answer stream of ``request``, primed."""
+    return primed(
+        assistant.stream(
             request.question, request.filters, request.choices, request.history, request.engine,
             research=request.research,
-        )  # fmt: skip
-        first = next(stream)
+        )
+    )  # fmt: skip
 
-        def rest() -> Stream:
-            yield first
-            yield from stream
 
-        return rest()
+router = APIRouter()
 
-    @router.post("/api/ask/stream", response_class=EventSourceResponse)
-    def ask_stream(stream: Annotated[Stream, Depends(started)]) -> Iterator[ServerSentEvent]:
-        """The answer to a question as server-sent events, as it is written.
 
-        Events: ``token`` (``{"text"}``, the text as it is written), one ``citation`` per
-        citation, then ``answer`` (the whole Answer); ``error`` (the error shape) if it fails
-        midway. The request body is the one of ``/api/ask``.
-        """
-        yield from events(stream)
+@router.post("/api/ask/stream", response_class=EventSourceResponse)
+def ask_stream(stream: Annotated[Stream, Depends(started)]) -> Iterator[ServerSentEvent]:
+    """The answer to a question as server-sent events, as it is written.
 
-    return router
+    Events: ``token`` (``{"text"}``, the text as it is written), one ``citation`` per
+    citation, then ``answer`` (the whole Answer); ``error`` (the error shape) if it fails
+    midway. The request body is the one of ``/api/ask``.
+    """
+    yield from events(stream)

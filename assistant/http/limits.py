@@ -13,10 +13,13 @@ Only headers are trusted for (1) and (2), and only counted bytes for (3).
 
 from __future__ import annotations
 
-import hmac
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from pydantic import SecretStr
+
+from assistant.settings import token_matches
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -38,7 +41,7 @@ class RequestLimits:
     Args:
         app: the ASGI app to protect.
         max_bytes: the largest request body, counted as it arrives.
-        token: the bearer token writes need; None when writes are open (loopback use).
+        token: the bearer token writes need; None (or empty) when writes are open (loopback use).
         setting: the setting that sets ``max_bytes``, named in the 413 message.
     """
 
@@ -46,7 +49,7 @@ class RequestLimits:
         self,
         app: ASGIApp,
         max_bytes: int,
-        token: str | None = None,
+        token: SecretStr | str | None = None,
         setting: str = "NEWSDESK_SERVER__MAX_REQUEST_MB",
     ) -> None:
         self.app = app
@@ -60,7 +63,7 @@ class RequestLimits:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        if self._needs_token(scope) and not self._authorized(headers.get("authorization", "")):
+        if self._is_write(scope) and not self._authorized(headers.get("authorization", "")):
             await _reply(
                 send,
                 401,
@@ -75,17 +78,16 @@ class RequestLimits:
             return
         await self._counted(scope, receive, send)
 
-    def _needs_token(self, scope: Scope) -> bool:
+    def _is_write(self, scope: Scope) -> bool:
         path = scope.get("path", "")
-        return (
-            self.token is not None
-            and scope.get("method", "GET") not in READS
-            and any(path == p or path.startswith(p + "/") for p in WRITE_PREFIXES)
+        return scope.get("method", "GET") not in READS and any(
+            path == p or path.startswith(p + "/") for p in WRITE_PREFIXES
         )
 
-    def _authorized(self, given: str) -> bool:
-        expected = f"Bearer {self.token}"
-        return hmac.compare_digest(given.encode(), expected.encode())
+    def _authorized(self, header: str) -> bool:
+        """Whether the Authorization header carries the token (always, when none is set)."""
+        scheme, _, given = header.partition(" ")
+        return token_matches(given if scheme == "Bearer" else None, self.token)
 
     def _too_large(self, size: str) -> str:
         limit = self.max_bytes / 2**20

@@ -22,10 +22,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.errors import AssistantError
 from assistant.http import openai_schemas
+from assistant.http.deps import ServedBy
+from assistant.http.events import primed
 from assistant.http.openai_schemas import UnknownModel, error_body
 from assistant.http.schemas import ChatRequest
-from assistant.service import Assistant
-from assistant.types import Answer
 
 log = logging.getLogger(__name__)
 
@@ -68,54 +68,47 @@ class OpenAIRoute(APIRoute):
         return handler
 
 
-def v1_router(assistant: Assistant) -> APIRouter:
-    """The /v1 routes serving ``assistant``."""
-    router = APIRouter(prefix="/v1", route_class=OpenAIRoute, tags=["OpenAI-compatible"])
+router = APIRouter(prefix="/v1", route_class=OpenAIRoute, tags=["OpenAI-compatible"])
 
-    @router.get("/models")
-    def models() -> dict[str, Any]:
-        """The engines, as models: ``newsdesk``, ``newsdesk-extractive``, ``newsdesk-llm``."""
-        return openai_schemas.models(assistant)
 
-    @router.get("/models/{model}")
-    def model(model: str) -> dict[str, Any]:
-        """One model of the listing."""
-        for entry in openai_schemas.models(assistant)["data"]:
-            if entry["id"] == model:
-                return entry  # type: ignore[no-any-return]
-        raise UnknownModel(f"The model {model!r} does not exist.", "See GET /v1/models.")
+@router.get("/models")
+def models(assistant: ServedBy) -> dict[str, Any]:
+    """The engines, as models: ``newsdesk``, ``newsdesk-extractive``, ``newsdesk-llm``."""
+    return openai_schemas.models(assistant)
 
-    @router.post("/chat/completions", response_model=None)
-    def chat(request: ChatRequest) -> dict[str, Any] | EventSourceResponse:
-        """Chat completions over the articles.
 
-        The last user message is the question, earlier user and assistant messages the
-        conversation (follow-ups work). The reply carries [n] markers and the sources;
-        ``message.citations`` holds the citations as data (in a stream: the delta of the
-        chunk with ``finish_reason``). ``stream: true`` and ``stream_options.include_usage``
-        work as in OpenAI's API.
-        """
-        question, history, engine = openai_schemas.unpack(request, assistant)
-        prompt = [openai_schemas.message_text(m.content) for m in request.messages]
-        count = assistant.embedder.count_tokens
-        if not request.stream:
-            answer = assistant.ask(question, history=history, engine=engine)
-            return openai_schemas.completion(answer, request.model, prompt, count)
-        stream = assistant.stream(question, history=history, engine=engine)
-        first = next(stream)  # errors before the first token are plain error responses
-        usage = bool(request.stream_options and request.stream_options.include_usage)
-        chunks = openai_schemas.chunks(_chain(first, stream), request.model, prompt, count, usage)
-        return EventSourceResponse(_encode(chunks), headers={"Cache-Control": "no-cache"})
+@router.get("/models/{model}")
+def model(model: str, assistant: ServedBy) -> dict[str, Any]:
+    """One model of the listing."""
+    for entry in openai_schemas.models(assistant)["data"]:
+        if entry["id"] == model:
+            return entry  # type: ignore[no-any-return]
+    raise UnknownModel(f"The model {model!r} does not exist.", "See GET /v1/models.")
 
-    return router
+
+@router.post("/chat/completions", response_model=None)
+def chat(request: ChatRequest, assistant: ServedBy) -> dict[str, Any] | EventSourceResponse:
+    """Chat completions over the articles.
+
+    The last user message is the question, earlier user and assistant messages the
+    conversation (follow-ups work). The reply carries [n] markers and the sources;
+    ``message.citations`` holds the citations as data (in a stream: the delta of the
+    chunk with ``finish_reason``). ``stream: true`` and ``stream_options.include_usage``
+    work as in OpenAI's API.
+    """
+    question, history, engine = openai_schemas.unpack(request, assistant)
+    prompt = [openai_schemas.message_text(m.content) for m in request.messages]
+    count = assistant.embedder.count_tokens
+    if not request.stream:
+        answer = assistant.ask(question, history=history, engine=engine)
+        return openai_schemas.completion(answer, request.model, prompt, count)
+    stream = primed(assistant.stream(question, history=history, engine=engine))
+    usage = bool(request.stream_options and request.stream_options.include_usage)
+    chunks = openai_schemas.chunks(stream, request.model, prompt, count, usage)
+    return EventSourceResponse(_encode(chunks), headers={"Cache-Control": "no-cache"})
 
 
 def _encode(chunks: Iterator[dict[str, Any] | str]) -> Iterator[bytes]:
     for chunk in chunks:
         data = chunk if isinstance(chunk, str) else json.dumps(chunk, ensure_ascii=False)
         yield format_sse_event(data_str=data)
-
-
-def _chain(first: str | Answer, rest: Iterator[str | Answer]) -> Iterator[str | Answer]:
-    yield first
-    yield from rest

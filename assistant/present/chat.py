@@ -32,6 +32,10 @@ STILL_ADDING = (
     "**Articles are being added right now**, and none is searchable yet. Ask again when the "
     "**Add articles** tab says *Done*."
 )
+NEEDS_TOKEN = "**This server needs its API token to add or delete articles.**"
+NOTHING_TO_ADD = "**Choose files, paste a text or give URLs first.**"
+NO_SOURCES = "<div id='sources' class='nd-sources'></div>"
+DELETE_LABEL = "Delete the selected article"
 RESULT_COLUMNS = ["file or input", "status", "title", "reason"]
 LIBRARY_COLUMNS = ["title", "outlet", "published", "passages", "id"]
 
@@ -88,6 +92,11 @@ def error_text(error: AssistantError) -> str:
     return f"**Could not answer:** {escape_markdown(str(error))}"
 
 
+def unexpected_text(error: Exception) -> str:
+    """An unexpected failure for the chat: its kind only, never a stack trace."""
+    return f"**Something went wrong** ({type(error).__name__}). See the server log."
+
+
 def progress_text(show: Callable[..., Any]) -> Callable[[str, int], None]:
     """An ingest progress callback that shows counts through ``show(fraction, desc=...)``."""
     counts = {"inputs": 0, "articles": 0, "passages": 0, "inputs_total": 0}
@@ -136,6 +145,18 @@ def report_rows(report: IngestReport) -> list[list[str]]:
             reason = f"line {item.line}: {reason}"
         rows.append([where, item.status, item.title or "", reason])
     return rows
+
+
+def added_text(reports: list[IngestReport]) -> tuple[str, list[list[str]]]:
+    """The summary line and the table rows of an add (one report per kind of input)."""
+    rows = [row for r in reports for row in report_rows(r)]
+    summary = "; ".join(r.summary() for r in reports)
+    return f"**Done:** {escape_markdown(summary)}", rows
+
+
+def delete_label(title: str) -> str:
+    """The delete button's label once an article is picked."""
+    return f"Delete “{shorten(title, 60)}”"
 
 
 def library_rows(articles: list[Article]) -> list[list[Any]]:

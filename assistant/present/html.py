@@ -1,41 +1,56 @@
-"""Server-rendered HTML pages: the article reader and the API reference.
+"""Server-rendered HTML: the article reader, the API reference, and ``render`` for the rest.
 
-Both work offline (no CDN, no script). Every piece of article text is HTML-escaped: an article
-can never inject markup or script into a page.
+The markup lives in Jinja2 templates (``templates/*.html.j2``) with autoescape on: every value
+from an article is HTML-escaped, so an article can never inject markup or script into a page.
+The pages work offline (no CDN, no script).
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
-from typing import Any
+from typing import Any, NamedTuple
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from assistant.errors import BadRequest
 from index.types import Article
 
 MAX_SPANS = 100
 _NUMBER = re.compile(r"[0-9]+")
-
-_STYLE = """
-body { font: 16px/1.6 system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem;
-       color: #1d1d1f; }
-h1 { font-size: 1.5rem; line-height: 1.3; } .meta { color: #555; font-size: .9rem; }
-mark { background: #ffe58a; padding: 0 .1em; } p.text { white-space: pre-wrap; }
-code, pre { background: #f4f4f5; padding: .1em .3em; border-radius: 3px; }
-pre { padding: .6em; overflow-x: auto; font-size: .85rem; }
-table { border-collapse: collapse; } td, th { border: 1px solid #ddd; padding: .3em .5em; }
-.route { margin: 1.5rem 0; padding-top: .5rem; border-top: 1px solid #eee; }
-.method { font-weight: bold; font-family: monospace; }
-"""
+_TEMPLATES = Environment(
+    loader=PackageLoader("assistant.present"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=StrictUndefined,
+)
 
 
-def _page(title: str, body: str) -> str:
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>"
-        f"{html.escape(title)}</title><style>{_STYLE}</style></head><body>{body}</body></html>"
-    )
+class Part(NamedTuple):
+    """A run of text, marked (a quote, a cited span) or not; ``id`` names a reader highlight."""
+
+    text: str
+    id: int | None = None
+    mark: bool = False
+
+
+def render(template: str, **values: Any) -> str:
+    """The template ``templates/<template>`` filled with ``values`` (all escaped)."""
+    return _TEMPLATES.get_template(template).render(**values)
+
+
+def marked(text: str, spans: list[tuple[int, int]], ids: bool = False) -> list[Part]:
+    """``text`` cut into parts at sorted ``spans``; spans that overlap a kept one are skipped."""
+    parts, cursor = [], 0
+    for i, (start, end) in enumerate(spans):
+        if start < cursor:
+            continue
+        parts.append(Part(text[cursor:start]))
+        parts.append(Part(text[start:end], i if ids else None, True))
+        cursor = end
+    parts.append(Part(text[cursor:]))
+    return parts
 
 
 def parse_spans(raw: str | None, length: int) -> list[tuple[int, int]]:
@@ -68,80 +83,54 @@ def parse_spans(raw: str | None, length: int) -> list[tuple[int, int]]:
     return merged
 
 
-def link(url: str, text: str | None = None) -> str:
-    """An escaped link that opens in a new tab; only http(s) URLs become links."""
-    label = html.escape(text or url)
-    if not url.startswith(("http://", "https://")):
-        return label
-    href = html.escape(url, quote=True)
-    return f"<a href='{href}' target='_blank' rel='noopener noreferrer'>{label}</a>"
-
-
 def reader(article: Article, highlights: list[tuple[int, int]]) -> str:
     """The full article text with the cited spans highlighted (``<mark id="hl-i">``)."""
-    text = article.text
-    parts, cursor = [], 0
-    for i, (start, end) in enumerate(highlights):
-        parts.append(html.escape(text[cursor:start]))
-        parts.append(f"<mark id='hl-{i}'>{html.escape(text[start:end])}</mark>")
-        cursor = end
-    parts.append(html.escape(text[cursor:]))
-    sources = "".join(
-        "<li>"
-        + html.escape(s.outlet or "unknown outlet")
-        + (f", {html.escape(s.published_at)}" if s.published_at else "")
-        + (f" — {link(s.url)}" if s.url else "")
-        + "</li>"
-        for s in article.sources
-    )
     meta = ", ".join(x for x in (article.outlet, article.author, article.published_at) if x)
-    body = (
-        f"<h1 id='title'>{html.escape(article.title)}</h1>"
-        f"<p class='meta'>{html.escape(meta or 'unknown outlet')} · id <code>{article.id}</code>"
-        f" · {len(highlights)} cited span(s) highlighted</p>"
-        f"<p class='meta'>Published by:</p><ul class='meta'>{sources}</ul>"
-        f"<p class='text' id='article-text'>{''.join(parts)}</p>"
+    return render(
+        "reader.html.j2",
+        title=article.title,
+        article=article,
+        meta=meta,
+        highlights=len(highlights),
+        parts=marked(article.text, highlights, ids=True),
     )
-    if highlights:  # scroll to the first highlight without any script
-        body = f"<p class='meta'><a href='#hl-0'>Jump to the first cited passage</a></p>{body}"
-    return _page(article.title, body)
 
 
 def api_reference(schema: dict[str, Any]) -> str:
     """A readable reference of every route, generated from the OpenAPI schema."""
     info = schema.get("info", {})
-    rows = []
-    for path, methods in sorted(schema.get("paths", {}).items()):
-        for method, op in methods.items():
-            content: dict[str, Any] = op.get("requestBody", {}).get("content", {})
-            first: dict[str, Any] = next(iter(content.values()), {}) if content else {}
-            body_ref: dict[str, Any] = first.get("schema", {})
-            params = ", ".join(f"{p['name']} ({p['in']})" for p in op.get("parameters", []))
-            rows.append(
-                f"<div class='route'><span class='method'>{method.upper()}</span> "
-                f"<code>{html.escape(path)}</code><p>{html.escape(op.get('summary', ''))}</p>"
-                f"<p>{html.escape(op.get('description', '') or '')}</p>"
-                + (f"<p>Parameters: {html.escape(params)}</p>" if params else "")
-                + (
-                    f"<p>Body: <code>{html.escape(_ref_name(body_ref))}</code></p>"
-                    if content
-                    else ""
-                )
-                + "</div>"
-            )
-    models = "".join(
-        f"<h3 id='{html.escape(name)}'>{html.escape(name)}</h3><pre>"
-        f"{html.escape(json.dumps(model.get('properties', {}), indent=2)[:4000])}</pre>"
+    routes = [
+        _route(path, method, op)
+        for path, methods in sorted(schema.get("paths", {}).items())
+        for method, op in methods.items()
+    ]
+    models = [
+        (name, json.dumps(model.get("properties", {}), indent=2)[:4000])
         for name, model in sorted(schema.get("components", {}).get("schemas", {}).items())
+    ]
+    return render(
+        "api_reference.html.j2",
+        title="newsdesk API",
+        name=info.get("title", "API"),
+        version=info.get("version", ""),
+        description=info.get("description", ""),
+        routes=routes,
+        models=models,
     )
-    body = (
-        f"<h1>{html.escape(info.get('title', 'API'))} API {html.escape(info.get('version', ''))}"
-        f"</h1><p>{html.escape(info.get('description', ''))}</p>"
-        "<p>The machine-readable schema is at <a href='/openapi.json'>/openapi.json</a>. Errors "
-        'always have the shape <code>{"ok": false, "error": "...", "status": 404}</code>.'
-        "</p><h2>Routes</h2>" + "".join(rows) + "<h2>Schemas</h2>" + models
-    )
-    return _page("newsdesk API", body)
+
+
+def _route(path: str, method: str, op: dict[str, Any]) -> dict[str, Any]:
+    """One route of the reference: method, path, summary, description, parameters, body."""
+    content: dict[str, Any] = op.get("requestBody", {}).get("content", {})
+    first: dict[str, Any] = next(iter(content.values()), {}) if content else {}
+    return {
+        "method": method.upper(),
+        "path": path,
+        "summary": op.get("summary", ""),
+        "description": op.get("description", "") or "",
+        "params": ", ".join(f"{p['name']} ({p['in']})" for p in op.get("parameters", [])),
+        "body": _ref_name(first.get("schema", {})) if content else None,
+    }
 
 
 def _ref_name(schema: dict[str, Any]) -> str:

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import html
 import re
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
-from assistant.present.html import link
+from markupsafe import Markup
+
+from assistant.language.attribution import Attribution
+from assistant.present.html import Part, marked, render
 from assistant.research.timeline import Timeline
 from assistant.types import Answer, Citation, Evidence, Source
 
@@ -82,124 +86,134 @@ def reader_url(article_id: str, citations: list[Citation]) -> str:
 
 def source_cards(answer: Answer) -> str:
     """One card per numbered source: title, outlet, date, link, passage with the quote marked."""
-    if answer.abstained or not answer.sources:
-        return (
-            "<div id='sources' class='nd-sources'><p class='nd-empty'>No sources cited.</p></div>"
-        )
-    cards = [
-        _card(s, [c for c in answer.citations if c.n == s.n], answer.citations)
-        for s in answer.sources
+    cards = []
+    if not answer.abstained:
+        cards = [
+            _card(s, [c for c in answer.citations if c.n == s.n], answer.citations)
+            for s in answer.sources
+        ]
+    return render("cards.html.j2", cards=cards)
+
+
+class Said(NamedTuple):
+    """``outlet, date: “sentence”`` with a link to the sentence in the reader."""
+
+    where: str
+    when: str | None
+    quote: str
+    href: str
+
+
+class CheckLine(NamedTuple):
+    """The verdict on a quote: how many independent outlets report it, copies set aside."""
+
+    badge: str
+    verdict: str
+    outlets: str
+    copies: int
+    kind: str = "check"
+
+
+class SaidLine(NamedTuple):
+    """Another outlet's sentence: ``support``, or ``related`` (same topic, no position)."""
+
+    said: Said
+    kind: str
+
+
+class ConflictLine(NamedTuple):
+    """A conflict, both reports side by side: this source's quote and the other outlet's."""
+
+    reason: str
+    own: str
+    quote: str
+    said: Said
+    kind: str = "conflict"
+
+
+class Claimant(NamedTuple):
+    """Who a quote is attributed to (None: the article's own reporting), and its badges."""
+
+    speaker: str | None
+    kind: str
+    badges: tuple[str, ...]
+
+
+def _card(source: Source, quotes: list[Citation], all_citations: list[Citation]) -> dict[str, Any]:
+    claimants = [
+        Claimant(a.speaker, a.kind.replace("_", " "), tuple(_badges(a)))
+        for a in (c.attribution for c in quotes)
+        if a is not None
     ]
-    return "<div id='sources' class='nd-sources'>" + "".join(cards) + "</div>"
+    return {
+        "n": source.n,
+        "title": source.title,
+        "meta": [x for x in (source.outlet or "unknown outlet", source.published_at) if x],
+        "url": source.url,
+        "reader": reader_url(source.article_id, all_citations),
+        "passage": _highlighted(quotes),
+        "claimants": list(dict.fromkeys(claimants)),  # one line per distinct claimant
+        "checks": _checks(quotes),
+    }
 
 
-def _card(source: Source, quotes: list[Citation], all_citations: list[Citation]) -> str:
-    meta = " · ".join(
-        html.escape(x) for x in (source.outlet or "unknown outlet", source.published_at) if x
-    )
-    original = f" · {link(source.url, 'original')}" if source.url else ""
-    passage = _highlighted(quotes)
-    reader = reader_url(source.article_id, all_citations)
-    return (
-        f"<div class='nd-card' id='source-{source.n}'>"
-        f"<div class='nd-card-head'><span class='nd-n'>[{source.n}]</span> "
-        f"<b class='nd-title'>{html.escape(source.title)}</b></div>"
-        f"<div class='nd-meta'>{meta}{original} · "
-        f"<a class='nd-open' href='{html.escape(reader, quote=True)}'"
-        f" target='_blank' rel='noopener'>open article</a></div>"
-        f"<blockquote class='nd-passage'>{passage}</blockquote>"
-        + "".join(dict.fromkeys(_who(c) for c in quotes))  # one line per distinct claimant
-        + _checks(quotes)
-        + "</div>"
-    )
+def _badges(attribution: Attribution) -> list[str]:
+    return (["anonymous source"] if attribution.anonymous else []) + attribution.hedges
 
 
-def _checks(citations: list[Citation]) -> str:
-    """Corroboration and conflicts of a card's quotes, each with the sentence it rests on.
-
-    A conflict shows both reports side by side: this source's sentence and the other outlet's.
-    """
-    out: list[str] = []
+def _checks(citations: list[Citation]) -> list[CheckLine | SaidLine | ConflictLine]:
+    """Corroboration and conflicts of a card's quotes, each with the sentence it rests on."""
+    out: list[CheckLine | SaidLine | ConflictLine] = []
     for c in citations:
         k = c.corroboration
         if k is None:
             continue
-        independent = len(k.independent_outlets)
-        badge = "nd-single" if not independent else "nd-multi"
-        outlets = f": {html.escape(', '.join(k.independent_outlets))}" if independent else ""
-        copies = f" ({len(k.copies)} copies set aside)" if k.copies else ""
-        out.append(f"<div class='nd-check {badge}'>{html.escape(k.verdict)}{outlets}{copies}</div>")
-        for ev in k.supporting[:3]:
-            out.append(f"<div class='nd-support'>✓ {_said(ev)}</div>")
-        own = html.escape(c.outlet or c.title)
-        for x in k.conflicting[:3]:
-            out.append(
-                f"<div class='nd-conflict'><b>⚠ Conflict: {html.escape(x.reason)}</b>"
-                f"<div class='nd-side'><span>{own}: “{html.escape(c.quote)}”</span>"
-                f"<span>{_said(x.evidence)}</span></div></div>"
-            )
-        for ev in k.related[:2]:
-            out.append(f"<div class='nd-related'>Same topic, no position: {_said(ev)}</div>")
-    return "".join(dict.fromkeys(out))  # two quotes of one passage share their checks
+        badge = "nd-multi" if k.independent_outlets else "nd-single"
+        out.append(CheckLine(badge, k.verdict, ", ".join(k.independent_outlets), len(k.copies)))
+        out += [SaidLine(_said(ev), "support") for ev in k.supporting[:3]]
+        own = c.outlet or c.title
+        out += [ConflictLine(x.reason, own, c.quote, _said(x.evidence)) for x in k.conflicting[:3]]
+        out += [SaidLine(_said(ev), "related") for ev in k.related[:2]]
+    return list(dict.fromkeys(out))  # two quotes of one passage share their checks
 
 
-def _said(ev: Evidence) -> str:
-    """``outlet, date: “sentence”`` with a link to the sentence in the reader."""
-    where = html.escape(ev.outlet or ev.title)
-    when = f", {html.escape(ev.published_at[:10])}" if ev.published_at else ""
-    reader = f"/reader/{quote(ev.article_id)}?h={ev.start}-{ev.end}#hl-0"
-    return (
-        f"{where}{when}: “{html.escape(ev.quote)}” "
-        f"<a href='{html.escape(reader, quote=True)}' target='_blank' rel='noopener'>open</a>"
-    )
+def _said(ev: Evidence) -> Said:
+    when = ev.published_at[:10] if ev.published_at else None
+    href = f"/reader/{quote(ev.article_id)}?h={ev.start}-{ev.end}#hl-0"
+    return Said(ev.outlet or ev.title, when, ev.quote, href)
 
 
-def _who(citation: Citation) -> str:
-    """The attribution of one quote: who says it, anonymous, hedges."""
-    a = citation.attribution
-    if a is None:
-        return ""
-    who = html.escape(a.speaker) if a.speaker else "the article's own reporting"
-    badges = (["anonymous source"] if a.anonymous else []) + a.hedges
-    tags = "".join(f" <span class='nd-badge'>{html.escape(b)}</span>" for b in badges)
-    kind = a.kind.replace("_", " ")
-    return f"<div class='nd-who'>Claim by: <b>{who}</b> <i>({kind})</i>{tags}</div>"
-
-
-def _highlighted(quotes: list[Citation]) -> str:
+def _highlighted(quotes: list[Citation]) -> list[Part]:
     if not quotes:
-        return ""
+        return []
     first = quotes[0]
     text, offset = first.passage, first.passage_start
     spans = sorted({(max(0, c.start - offset), min(len(text), c.end - offset)) for c in quotes})
-    out, cursor = [], 0
-    for start, end in spans:
-        if start < cursor:
-            continue
-        out.append(html.escape(text[cursor:start]))
-        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
-        cursor = end
-    out.append(html.escape(text[cursor:]))
-    return "".join(out)
+    return marked(text, spans)
 
 
 def timeline_html(timeline: Timeline) -> str:
     """A timeline as an escaped HTML list: date, outlet, sentence, link to the reader."""
-    if not timeline.events:
-        return "<p class='nd-empty'>Nothing found.</p>"
-    items = []
-    for e in timeline.events:
-        when = e.event_date or (e.published_at or "undated")[:10]
-        how = f" <i>({html.escape(e.event_words)})</i>" if e.event_words else ""
-        published = f" · published {html.escape(e.published_at[:10])}" if e.published_at else ""
-        reader = f"/reader/{quote(e.article_id)}?h={e.start}-{e.end}#hl-0"
-        items.append(
-            f"<li><b>{html.escape(when)}</b>{how} — {html.escape(e.outlet or 'unknown outlet')}"
-            f"{published}: “{html.escape(' '.join(e.quote.split()))}” "
-            f"<a href='{html.escape(reader, quote=True)}' target='_blank' rel='noopener'>"
-            "open</a></li>"
-        )
-    return f"<ol class='nd-timeline' id='timeline-list'>{''.join(items)}</ol>"
+    events = [
+        {
+            "when": e.event_date or (e.published_at or "undated")[:10],
+            "words": e.event_words,
+            "outlet": e.outlet,
+            "published": e.published_at[:10] if e.published_at else None,
+            "quote": " ".join(e.quote.split()),
+            "href": f"/reader/{quote(e.article_id)}?h={e.start}-{e.end}#hl-0",
+        }
+        for e in timeline.events
+    ]
+    return render("timeline.html.j2", problem="", events=events)
+
+
+def timeline_problem(problem: str) -> str:
+    """Where the timeline would be: why there is none (a filter message, Markdown stripped).
+
+    ``problem`` is already escaped (``present.chat.parse_filters`` escapes what was typed).
+    """
+    return render("timeline.html.j2", problem=Markup(problem.replace("**", "")), events=[])
 
 
 def _snippet(text: str, limit: int = 200) -> str:

@@ -3,9 +3,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
-from assistant.settings import Settings, get_settings
+from assistant.settings import Settings, get_settings, token_matches
 
 
 def test_environment_with_prefix_and_nesting(
@@ -39,3 +39,12 @@ def test_dict_overrides_and_validation() -> None:
 def test_passage_budget_fits_the_model() -> None:
     # the model reads 256 word pieces including 2 special tokens
     assert Settings.model_fields["index"].default_factory().passage_tokens <= 254
+
+
+def test_one_token_check_for_the_api_and_the_ui() -> None:
+    for unset in (None, "", "  ", SecretStr(""), SecretStr(" ")):
+        assert token_matches(None, unset) and token_matches("anything", unset)
+    for secret in ("s3cret-é", SecretStr("s3cret-é")):
+        assert token_matches("s3cret-é", secret)
+        for wrong in (None, "", "s3cret", "s3cret-é ", "S3CRET-é"):
+            assert not token_matches(wrong, secret)

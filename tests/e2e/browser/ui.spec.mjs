@@ -21,7 +21,7 @@ if (!BASE || !SHOTS) {
 }
 mkdirSync(SHOTS, { recursive: true });
 
-const REPORTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'reports');
+const REPORTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data', 'reports');
 const OUTLET = 'Valley Courier';
 const QUESTION = 'When did the main bridge reopen?';
 const ANSWER_FRAGMENT = 'reopened on Saturday, March 2';
