@@ -148,3 +148,19 @@ def test_no_class_named_indexerror() -> None:
     for path in modules().values():
         for node in ast.walk(ast.parse(path.read_text())):
             assert not (isinstance(node, ast.ClassDef) and node.name == "IndexError"), path
+
+
+MAX_MODULE_LINES = 350
+MAX_FUNCTION_LINES = 60
+
+
+@pytest.mark.parametrize("module", sorted(m for m in modules() if ".migrations." not in m))
+def test_modules_and_functions_stay_small(module: str) -> None:
+    """A module a newcomer can read in one sitting: at most 350 lines, functions at most 60."""
+    path = modules()[module]
+    source = path.read_text()
+    assert len(source.splitlines()) <= MAX_MODULE_LINES, f"{path}: split it by role"
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            assert length <= MAX_FUNCTION_LINES, f"{path}:{node.lineno} {node.name} is {length}"
