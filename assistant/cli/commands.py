@@ -157,15 +157,16 @@ def ask(
             )
             emit_json(answer.model_dump(mode="json"))
             return
+        drafting = (engine or assistant.settings.answer.engine) == "llm"
         items = assistant.stream(
             question, filters, list(choices) or None, None, engine, research=research
         )
         for item in items:
             if isinstance(item, Answer):
                 answer = item
-            elif (engine or assistant.settings.answer.engine) == "llm":
+            elif drafting:
                 echo(item, nl=False, err=True)  # the model's draft, as it is written
-    if (engine or assistant.settings.answer.engine) == "llm":
+    if drafting:
         echo("\n", err=True)
     echo(answer.text)
     for c in answer.citations:

@@ -215,7 +215,11 @@ async def test_chain_async(home: Path) -> None:
     assert (await chain.ainvoke("What did the UN official say?")).citations == parts[-1].citations
 
 
-class TestAnswerToolUnit(ToolsUnitTests):
+class AnswerTool:
+    """The chain's answer tool on the seeded home, for LangChain's standard tool tests."""
+
+    home: Path
+
     @pytest.fixture(autouse=True)
     def _home(self, home: Path) -> None:
         type(self).home = home
@@ -229,18 +233,12 @@ class TestAnswerToolUnit(ToolsUnitTests):
         return {"question": "Who analysed the satellite imagery?"}
 
 
-class TestAnswerToolIntegration(ToolsIntegrationTests):
-    @pytest.fixture(autouse=True)
-    def _home(self, home: Path) -> None:
-        type(self).home = home
+class TestAnswerToolUnit(AnswerTool, ToolsUnitTests):
+    pass
 
-    @property
-    def tool_constructor(self):
-        return NewsdeskChain(home=self.home).as_answer_tool()
 
-    @property
-    def tool_invoke_params_example(self) -> dict:
-        return {"question": "Who analysed the satellite imagery?"}
+class TestAnswerToolIntegration(AnswerTool, ToolsIntegrationTests):
+    pass
 
 
 def test_answer_tool_gives_the_answer_as_artifact(home: Path) -> None:
