@@ -55,8 +55,9 @@ def respond(
         rewriter = model or chat_model()  # a configured model rewrites follow-ups for both engines
     standalone = rewrite(request.question, request.history, rewriter)
     text = standalone or request.question
-    outlets = [name for name, _ in library.catalog.outlets()]
-    stated = read_constraints(text, request.filters, outlets, library.catalog.date_span()[1])
+    summary = library.summary()
+    outlets = [name for name, _ in summary.outlets]
+    stated = read_constraints(text, request.filters, outlets, summary.date_span[1])
     request = replace(request, filters=stated.filters)
     query = understand(
         stated.remainder, request.question, standalone, library, bool(opts.rare_weight)

@@ -270,13 +270,14 @@ class Assistant(Adding):
     def outlets(self) -> list[tuple[str, int]]:
         """Each indexed outlet with its number of articles."""
         with translated():
-            return self.library.catalog.outlets()
+            return self.library.summary().outlets
 
     def stats(self) -> Stats:
         """Counts of articles, passages and outlets, and the publication date span."""
         with translated():
-            counts = self.library.catalog.counts()
-            first, last = self.library.catalog.date_span()
+            summary = self.library.summary()
+        counts = summary.counts
+        first, last = summary.date_span
         return Stats(
             home=str(self.settings.home),
             store=self.settings.chroma_url or str(self.settings.home / "chroma"),
@@ -299,7 +300,7 @@ class Assistant(Adding):
         return ConversationStore(self.settings.home / "conversations")
 
     def _require_articles(self) -> None:
-        if self.library.catalog.counts()["articles"] == 0:
+        if self.library.summary().counts["articles"] == 0:
             if self.adding:
                 raise StillAdding(
                     "No article is searchable yet: articles are being added right now.",

@@ -26,7 +26,7 @@ from index.errors import LockedError, StoreError
 from index.fields import date_timestamp
 from index.lexical import rarity, words
 from index.names import NameVariants
-from index.types import Article, Hit, Match
+from index.types import Article, Hit, Match, Summary
 from index.vectors import VectorStore
 
 
@@ -60,6 +60,7 @@ class Library:
         self.catalog_url = catalog_url
         self.catalog: Catalog = open_catalog(self.home, catalog_url, pool_size)
         self._names: tuple[int, NameVariants] | None = None
+        self._summary: tuple[int, Summary] | None = None
         built_with = self.catalog.get_meta("model")
         if built_with is not None and built_with != embedder.model_name:
             raise StoreError(
@@ -202,10 +203,27 @@ class Library:
 
     def name_variants(self) -> NameVariants:
         """Other spellings of names (aliases, transliterations), refreshed as the index grows."""
-        size = self.catalog.counts()["passages"]
-        if self._names is None or self._names[0] != size:
-            self._names = (size, NameVariants(self.catalog.names(), self.home / "aliases.txt"))
+        generation = self.catalog.generation()
+        if self._names is None or self._names[0] != generation:
+            self._names = (
+                generation, NameVariants(self.catalog.names(), self.home / "aliases.txt")
+            )  # fmt: skip
         return self._names[1]
+
+    def summary(self) -> Summary:
+        """Counts, outlets and date span, read again only after a write (of any process).
+
+        Every question reads them (outlet and date words, an empty library); at a million
+        passages each read scans the catalog, so one lookup of the catalog's generation
+        decides whether the remembered ones still hold.
+        """
+        generation = self.catalog.generation()
+        if self._summary is None or self._summary[0] != generation:
+            catalog = self.catalog
+            self._summary = (
+                generation, Summary(catalog.counts(), catalog.outlets(), catalog.date_span())
+            )  # fmt: skip
+        return self._summary[1]
 
     def rarity(self, words: list[str]) -> dict[str, float]:
         """How rare each word is in the indexed passages, 0 (everywhere) to 1 (nowhere)."""

@@ -201,3 +201,12 @@ class IngestReport:
         if self.ignored:
             text += f"; ignored {len(self.ignored)} files of unsupported types"
         return text
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a library holds, in numbers: counts, outlets (with article counts), date span."""
+
+    counts: dict[str, int]
+    outlets: list[tuple[str, int]]
+    date_span: tuple[str | None, str | None]

@@ -23,7 +23,7 @@ router = APIRouter()
 @router.get("/api/health")
 def health(assistant: ServedBy) -> dict[str, Any]:
     """Liveness: the server is up and the catalog opens."""
-    return {"ok": True, "articles": assistant.library.catalog.counts()["articles"]}
+    return {"ok": True, "articles": assistant.library.summary().counts["articles"]}
 
 
 @router.get("/api/stats")

@@ -46,6 +46,10 @@ class Catalog(ABC):
     def set_meta(self, key: str, value: str) -> None:
         """Store a value in the meta table."""
 
+    @abstractmethod
+    def generation(self) -> int:
+        """A number that changes whenever articles or sources change (by any process)."""
+
     # -- the write lock -----------------------------------------------------------------------
 
     @abstractmethod

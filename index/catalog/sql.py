@@ -29,6 +29,10 @@ from index.names import capitalised_words
 from index.types import Article, Match, Passage, Source
 
 _COLUMNS = ", ".join(ARTICLE_COLUMNS)
+_BUMP = (  # in the writing transaction: a reader sees the change and the new number, or neither
+    "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT (key) DO "
+    "UPDATE SET value = CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)"
+)
 
 
 class SqlCatalog(Catalog):
@@ -174,6 +178,10 @@ class SqlCatalog(Catalog):
         """The subset of ``article_ids`` that are committed."""
         return {r[0] for r in self._rows_in("SELECT id FROM articles WHERE id {in}", article_ids)}
 
+    def generation(self) -> int:
+        """A number bumped (``_BUMP``) in every transaction changing articles or sources."""
+        return int(self.get_meta("generation") or 0)
+
     # -- writes -------------------------------------------------------------------------------
 
     def mark_pending(self, article_ids: Iterable[str]) -> None:
@@ -204,6 +212,7 @@ class SqlCatalog(Catalog):
             orphans = [c for c in candidates if not cur.execute(unsourced, (c,)).fetchone()]
             self._pend(cur, orphans)
             cur.executemany(self._sql("DELETE FROM articles WHERE id = ?"), [(o,) for o in orphans])
+            cur.execute(_BUMP)
         return orphans
 
     def delete_article(self, article_id: str) -> bool:
@@ -211,7 +220,9 @@ class SqlCatalog(Catalog):
         with self._transaction() as db, closing(db.cursor()) as cur:
             self._pend(cur, [article_id])
             cur.execute(self._sql("DELETE FROM articles WHERE id = ?"), (article_id,))
-            return bool(cur.rowcount > 0)
+            deleted = bool(cur.rowcount > 0)
+            cur.execute(_BUMP)
+            return deleted
 
     def _pend(self, cur: Any, article_ids: Iterable[str]) -> None:
         cur.executemany(

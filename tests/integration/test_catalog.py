@@ -94,6 +94,29 @@ def test_meta(catalog: Catalog) -> None:
     assert catalog.get_meta("model") == "b"
 
 
+def test_generation_changes_with_every_write_seen_by_another_connection(
+    catalog: Catalog, tmp_path: Path, catalog_backend: str | None
+) -> None:
+    other = open_catalog(tmp_path / "home", catalog_backend)  # another process's view
+    try:
+        assert catalog.generation() == other.generation() == 0
+        fill(catalog)
+        after_commit = other.generation()
+        assert after_commit > 0
+        copy = source(GRAIN[0], key="https://other.example/copy", outlet="apnews.com")
+        catalog.commit([], [copy])  # a new source only: the outlets change
+        assert other.generation() > after_commit
+        before_delete = other.generation()
+        catalog.delete_article(RATES[0].id)
+        assert other.generation() > before_delete
+        unchanged = other.generation()
+        catalog.set_meta("model", "x")
+        catalog.lexical_search(["grain"], 5)
+        assert other.generation() == unchanged
+    finally:
+        other.close()
+
+
 def test_lexical_search_ranks_and_filters(catalog: Catalog) -> None:
     fill(catalog)
     grain_0, grain_1 = (p.id for p in GRAIN[1])

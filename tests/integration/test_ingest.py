@@ -241,6 +241,26 @@ def test_embedding_model_mismatch_is_refused(library: Library, tmp_path: Path) -
         )  # fmt: skip
 
 
+def test_summary_is_read_again_after_another_process_writes(
+    library: Library, tmp_path: Path
+) -> None:
+    ingest(library, [write_jsonl(tmp_path / "a.jsonl", [
+        {"title": "A", "text": ARTICLE_A, "url": "https://apnews.com/a", "date": "2024-01-05"},
+    ])])  # fmt: skip
+    first = library.summary()
+    assert library.summary() is first  # nothing written: the remembered summary
+    assert first.counts["articles"] == 1 and first.outlets == [("apnews.com", 1)]
+    writer = Library(library.home, library.embedder, catalog_url=library.catalog_url)
+    ingest(writer, [write_jsonl(tmp_path / "b.jsonl", [
+        {"title": "B", "text": ARTICLE_B, "url": "https://bbc.co.uk/b", "date": "2024-02-07"},
+    ])])  # fmt: skip
+    writer.close()
+    now = library.summary()
+    assert now.counts["articles"] == 2
+    assert dict(now.outlets) == {"apnews.com": 1, "bbc.co.uk": 1}
+    assert now.date_span == ("2024-01-05", "2024-02-07")
+
+
 def test_outlet_and_date_filters(assistant, tmp_path: Path) -> None:
     rows = [
         {"title": "Rates Jan", "text": ARTICLE_C, "url": "https://apnews.com/r1",
