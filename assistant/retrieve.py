@@ -78,7 +78,7 @@ def retrieve(
     dense = library.dense(vector, pool, outlets, since, until) if options.mode != "lexical" else []
     lexical_pool = pool if options.mode == "lexical" else options.lexical_candidates
     lexical = (
-        library.lexical(question, lexical_pool, outlets, since, until)
+        library.lexical(question, lexical_pool, outlets, since, until, options.lexical_max_share)
         if options.mode != "dense" and lexical_pool
         else []
     )
@@ -131,7 +131,7 @@ def _rerank(
             )
         )
     unscored = [h.passage_id for h in hits if by_id[h.passage_id].lexical is None]
-    for pid, score in library.lexical_scores(question, unscored).items():
+    for pid, score in library.lexical_scores(question, unscored, options.lexical_max_share).items():
         by_id[pid].lexical = score
     top_lexical = max((c.lexical or 0.0 for c in by_id.values()), default=0.0) or 1.0
     scored = []

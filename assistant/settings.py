@@ -70,6 +70,13 @@ class RetrievalSettings(_Section):
     lexical_candidates: int = Field(
         10, ge=0, le=500, description="Candidates from BM25 (hybrid mode)."
     )
+    lexical_max_share: float = Field(
+        1.0,
+        gt=0,
+        le=1,
+        description="BM25 leaves out question words held by more than this share of the "
+        "passages (1: none left out); the two rarest words always stay.",
+    )
     rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal rank fusion constant.")
     rerank: bool = Field(True, description="Rescore fused candidates (cosine, BM25, key terms).")
     rerank_depth: int = Field(40, ge=1, le=500, description="Fused candidates rescored.")

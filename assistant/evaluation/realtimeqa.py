@@ -213,6 +213,9 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "near copies collapsed": {"copy_overlap": 0.6},
     "article aggregation": {"article_weight": 0.3},
     "40 BM25 candidates": {"lexical_candidates": 40},
+    "BM25 without words in over 5% of passages": {"lexical_max_share": 0.05},
+    "BM25 without words in over 2% of passages": {"lexical_max_share": 0.02},
+    "BM25 without words in over 1% of passages": {"lexical_max_share": 0.01},
 }
 
 

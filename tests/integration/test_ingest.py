@@ -261,6 +261,24 @@ def test_summary_is_read_again_after_another_process_writes(
     assert now.date_span == ("2024-01-05", "2024-02-07")
 
 
+def test_lexical_search_can_leave_out_common_words(library: Library, tmp_path: Path) -> None:
+    rows = [
+        {"title": "A", "text": ARTICLE_A + " Officials met on Monday."},
+        {"title": "B", "text": ARTICLE_B + " Officials met on Monday."},
+        {"title": "C", "text": ARTICLE_C + " Officials met on Monday."},
+    ]
+    ingest(library, [write_jsonl(tmp_path / "c.jsonl", rows)])
+    question = "What did officials say about grain imports on Monday?"
+    assert library.query_words(question) == ["officials", "grain", "imports", "monday"]
+    # "officials" and "monday" are in every passage: left out above a share of 0.5
+    assert library.query_words(question, 0.5) == ["grain", "imports"]
+    (only,) = library.hits(library.lexical(question, 3, max_share=0.5))
+    assert "grain" in only.text
+    assert len(library.lexical(question, 3)) == 3
+    # the two rarest words stay even when every word is too common
+    assert library.query_words("officials monday grain", 0.01) == ["officials", "grain"]
+
+
 def test_outlet_and_date_filters(assistant, tmp_path: Path) -> None:
     rows = [
         {"title": "Rates Jan", "text": ARTICLE_C, "url": "https://apnews.com/r1",
