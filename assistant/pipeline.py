@@ -148,7 +148,7 @@ def _llm_answer(
     opts = settings.answer
     context = hits[: opts.context_passages]
     question = query.text
-    ranked = candidates(query, context, embedder)
+    ranked = candidates(query, context, embedder, opts.sentence_limit)
     confidence = round(evidence_confidence(query, hits, ranked, opts), 4)
     name = describe(settings.llm) if settings.llm.provider != "none" else model_name(model)
     if not ranked or (request.abstain and confidence < opts.min_relevance):

@@ -78,7 +78,7 @@ def retrieve(
     dense = library.dense(vector, pool, outlets, since, until) if options.mode != "lexical" else []
     lexical_pool = pool if options.mode == "lexical" else options.lexical_candidates
     lexical = (
-        library.lexical(question, lexical_pool, outlets, since, until, options.lexical_max_share)
+        library.lexical(question, lexical_pool, outlets, since, until, options.lexical_max_df)
         if options.mode != "dense" and lexical_pool
         else []
     )
@@ -130,8 +130,12 @@ def _rerank(
                 strict=True,
             )
         )
+    max_df = options.lexical_max_df
+    if max_df and library.query_words(question, max_df) != library.query_words(question):
+        for cand in by_id.values():  # BM25 found candidates without the common words:
+            cand.lexical = None  # score them all again with every word
     unscored = [h.passage_id for h in hits if by_id[h.passage_id].lexical is None]
-    for pid, score in library.lexical_scores(question, unscored, options.lexical_max_share).items():
+    for pid, score in library.lexical_scores(question, unscored).items():
         by_id[pid].lexical = score
     top_lexical = max((c.lexical or 0.0 for c in by_id.values()), default=0.0) or 1.0
     scored = []

@@ -70,12 +70,12 @@ class RetrievalSettings(_Section):
     lexical_candidates: int = Field(
         10, ge=0, le=500, description="Candidates from BM25 (hybrid mode)."
     )
-    lexical_max_share: float = Field(
-        1.0,
-        gt=0,
-        le=1,
-        description="BM25 leaves out question words held by more than this share of the "
-        "passages (1: none left out); the two rarest words always stay.",
+    lexical_max_df: int = Field(
+        5000,
+        ge=0,
+        description="BM25 finds candidates without the question words held by more than this "
+        "many passages (the rarest two stay; reranking still scores every word). They cost "
+        "the most in a large library and rank least. 0: keep every word.",
     )
     rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal rank fusion constant.")
     rerank: bool = Field(True, description="Rescore fused candidates (cosine, BM25, key terms).")
@@ -118,6 +118,13 @@ class AnswerSettings(_Section):
         6, ge=1, le=30, description="Top passages whose sentences are considered for the answer."
     )
     max_sentences: int = Field(3, ge=1, le=10, description="Most sentences quoted in an answer.")
+    sentence_limit: int = Field(
+        0,
+        ge=0,
+        le=1000,
+        description="Most sentences of the context passages the model scores per question (0: "
+        "all); the others are left out by shared words and answer type first.",
+    )
     # Both thresholds are calibrated by `newsdesk eval realtimeqa` (pooled threshold that answers
     # at least 85% of answerable questions while declining the most out-of-corpus ones).
     min_relevance: float = Field(

@@ -61,7 +61,7 @@ class Library:
         self.catalog: Catalog = open_catalog(self.home, catalog_url, pool_size)
         self._names: tuple[int, NameVariants] | None = None
         self._summary: tuple[int, Summary] | None = None
-        self._query_words: dict[tuple[str, float, int], list[str]] = {}
+        self._query_words: dict[tuple[str, int, int], list[str]] = {}
         built_with = self.catalog.get_meta("model")
         if built_with is not None and built_with != embedder.model_name:
             raise StoreError(
@@ -198,28 +198,28 @@ class Library:
         outlets: list[str] | None = None,
         since_ts: int | None = None,
         until_ts: int | None = None,
-        max_share: float = 1.0,
+        max_df: int = 0,
     ) -> list[Match]:
         """The ``k`` best BM25 passages for ``question`` (see ``query_words``)."""
-        terms = self.query_words(question, max_share)
+        terms = self.query_words(question, max_df)
         return self.catalog.lexical_search(terms, k, outlets, since_ts, until_ts)
 
-    def query_words(self, question: str, max_share: float = 1.0) -> list[str]:
-        """The question's content words for lexical search.
+    def query_words(self, question: str, max_df: int = 0) -> list[str]:
+        """The question's content words for finding lexical candidates.
 
-        Below ``max_share`` 1, without the words held by more than that share of the passages:
-        they add little to the ranking and most of its cost (BM25 scores every passage that
-        holds any word). The two rarest words always stay. Remembered per question until the
-        library changes.
+        With ``max_df``, without the words held by more than that many passages: they rank
+        least and cost most (BM25 scores every passage holding any word, so a common word
+        in a large library costs tens of milliseconds). The two rarest words always stay.
+        Remembered per question until the library changes.
         """
         terms = words(question)
-        if max_share >= 1 or len(set(terms)) <= 2:
+        if not max_df or len(set(terms)) <= 2:
             return terms
-        key = (question, max_share, self.catalog.generation())
+        key = (question, max_df, self.catalog.generation())
         if key not in self._query_words:
-            total, frequency = self.catalog.term_frequencies(list(dict.fromkeys(terms)))
+            _, frequency = self.catalog.term_frequencies(list(dict.fromkeys(terms)))
             rarest = sorted(frequency, key=lambda t: frequency[t])[:2]
-            kept = [t for t in terms if frequency[t] <= max_share * total or t in rarest]
+            kept = [t for t in terms if frequency[t] <= max_df or t in rarest]
             self._query_words[key] = kept
             while len(self._query_words) > 64:
                 self._query_words.pop(next(iter(self._query_words)))
@@ -253,11 +253,9 @@ class Library:
         """How rare each word is in the indexed passages, 0 (everywhere) to 1 (nowhere)."""
         return rarity(self.catalog, words)
 
-    def lexical_scores(
-        self, question: str, passage_ids: list[str], max_share: float = 1.0
-    ) -> dict[str, float]:
-        """BM25 of ``question`` (its ``query_words``) for specific passages."""
-        return self.catalog.lexical_scores(self.query_words(question, max_share), passage_ids)
+    def lexical_scores(self, question: str, passage_ids: list[str]) -> dict[str, float]:
+        """BM25 of ``question`` (all its content words) for specific passages."""
+        return self.catalog.lexical_scores(words(question), passage_ids)
 
     def vectors(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
         """Stored embeddings of these passages."""

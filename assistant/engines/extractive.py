@@ -49,7 +49,7 @@ def compose(
     max_sentences = options.max_sentences
     min_relevance = options.min_relevance
     query = Query.of(question)
-    ranked = candidates(query, hits[:context_passages], embedder)
+    ranked = candidates(query, hits[:context_passages], embedder, options.sentence_limit)
     best = confidence(query, hits, ranked, options)
     if not ranked or (abstain and best < min_relevance):
         return decline(query.text, hits, filters, best)

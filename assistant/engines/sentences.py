@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-
-import numpy as np
+from dataclasses import dataclass, replace
 
 from assistant.question.answertype import expected_type, terms, type_score
 from index.embed import SentenceEmbedder
@@ -139,9 +137,13 @@ class Candidate:
 
 
 def candidates(
-    question: str | Query, hits: list[Hit], embedder: SentenceEmbedder
+    question: str | Query, hits: list[Hit], embedder: SentenceEmbedder, limit: int = 0
 ) -> list[Candidate]:
-    """Every distinct sentence of ``hits`` with its relevance to ``question``, best first."""
+    """Every distinct sentence of ``hits`` with its relevance to ``question``, best first.
+
+    With ``limit``, only that many sentences are scored by the model: those sharing most of the
+    question's words or its answer type, then the earlier passages' (see ``score_sentences``).
+    """
     seen: set[tuple[str, int]] = set()
     seen_text: set[str] = set()
     pool: list[tuple[Hit, int, int, str]] = []
@@ -153,23 +155,30 @@ def candidates(
             seen.add((hit.article_id, start))
             seen_text.add(norm)
             pool.append((hit, start, end, text))
-    return score_sentences(question, pool, embedder)
+    return score_sentences(question, pool, embedder, limit)
 
 
 def score_sentences(
-    question: str | Query, pool: list[tuple[Hit, int, int, str]], embedder: SentenceEmbedder
+    question: str | Query,
+    pool: list[tuple[Hit, int, int, str]],
+    embedder: SentenceEmbedder,
+    limit: int = 0,
 ) -> list[Candidate]:
-    """Score (hit, start, end, text) sentences against ``question``, best first."""
+    """Score (hit, start, end, text) sentences against ``question``, best first.
+
+    The model embeds each sentence on its first use only, but a question reaching passages no
+    question reached before pays for all their sentences: with ``limit``, only the ``limit``
+    sentences with the best score without the model (shared words, answer type; ties: pool
+    order) are embedded and kept.
+    """
     if not pool:
         return []
     query = Query.of(question)
-    question_vector = embedder.encode([query.search_text()])[0]
-    semantic = embedder.encode([text for _, _, _, text in pool]) @ question_vector
     groups = query.term_groups()
     focus = query.term_groups(query.focus)
     kind = expected_type(query.text)
     scored = []
-    for (hit, start, end, text), sim in zip(pool, np.asarray(semantic), strict=True):
+    for hit, start, end, text in pool:
         found = terms(text)
         around = found | terms(_previous(hit, start)) | terms(hit.title)
         scored.append(
@@ -178,13 +187,19 @@ def score_sentences(
                 start=start,
                 end=end,
                 text=text,
-                semantic=float(sim),
+                semantic=0.0,
                 lexical=_share(groups, found),
                 typed=type_score(query.text, text, kind),
                 context=_share(groups, around),
                 focused=_share(focus, found),
             )
         )
+    if limit and len(scored) > limit:
+        order = sorted(range(len(scored)), key=lambda i: (-scored[i].score, i))
+        scored = [scored[i] for i in sorted(order[:limit])]
+    question_vector = embedder.encode([query.search_text()])[0]
+    semantic = embedder.encode([c.text for c in scored]) @ question_vector
+    scored = [replace(c, semantic=float(sim)) for c, sim in zip(scored, semantic, strict=True)]
     return sorted(scored, key=lambda c: c.score, reverse=True)
 
 

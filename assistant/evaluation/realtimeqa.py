@@ -213,9 +213,8 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "near copies collapsed": {"copy_overlap": 0.6},
     "article aggregation": {"article_weight": 0.3},
     "40 BM25 candidates": {"lexical_candidates": 40},
-    "BM25 without words in over 5% of passages": {"lexical_max_share": 0.05},
-    "BM25 without words in over 2% of passages": {"lexical_max_share": 0.02},
-    "BM25 without words in over 1% of passages": {"lexical_max_share": 0.01},
+    "BM25 candidates with every word": {"lexical_max_df": 0},
+    "BM25 candidates without words in over 500 passages": {"lexical_max_df": 500},
 }
 
 

@@ -261,7 +261,9 @@ def test_summary_is_read_again_after_another_process_writes(
     assert now.date_span == ("2024-01-05", "2024-02-07")
 
 
-def test_lexical_search_can_leave_out_common_words(library: Library, tmp_path: Path) -> None:
+def test_lexical_search_can_leave_out_common_words(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rows = [
         {"title": "A", "text": ARTICLE_A + " Officials met on Monday."},
         {"title": "B", "text": ARTICLE_B + " Officials met on Monday."},
@@ -270,13 +272,17 @@ def test_lexical_search_can_leave_out_common_words(library: Library, tmp_path: P
     ingest(library, [write_jsonl(tmp_path / "c.jsonl", rows)])
     question = "What did officials say about grain imports on Monday?"
     assert library.query_words(question) == ["officials", "grain", "imports", "monday"]
-    # "officials" and "monday" are in every passage: left out above a share of 0.5
-    assert library.query_words(question, 0.5) == ["grain", "imports"]
-    (only,) = library.hits(library.lexical(question, 3, max_share=0.5))
+    # "officials" and "monday" are in all three passages: left out above 2
+    assert library.query_words(question, max_df=2) == ["grain", "imports"]
+    (only,) = library.hits(library.lexical(question, 3, max_df=2))
     assert "grain" in only.text
     assert len(library.lexical(question, 3)) == 3
-    # the two rarest words stay even when every word is too common
-    assert library.query_words("officials monday grain", 0.01) == ["officials", "grain"]
+    # the two rarest words stay even when every word is too common (ties: question order)
+    assert library.query_words("officials met on monday", max_df=1) == ["officials", "met"]
+    # search with the cut finds it first; reranking scores every word of every candidate
+    monkeypatch.setenv("NEWSDESK_RETRIEVAL__LEXICAL_MAX_DF", "2")
+    hits = search(library, question, k=3)
+    assert hits[0].text == only.text and len(hits) == 3
 
 
 def test_outlet_and_date_filters(assistant, tmp_path: Path) -> None:
