@@ -119,7 +119,7 @@ class AnswerSettings(_Section):
     )
     max_sentences: int = Field(3, ge=1, le=10, description="Most sentences quoted in an answer.")
     sentence_limit: int = Field(
-        0,
+        16,
         ge=0,
         le=1000,
         description="Most sentences of the context passages the model scores per question (0: "

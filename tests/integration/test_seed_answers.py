@@ -81,3 +81,24 @@ def test_other_spellings_are_stated(seeded) -> None:
     assert any("Konstantinovka" in note for note in answer.notes)
     hits = seeded.search("Kostiantynivka", k=1)
     assert "Konstantinovka" in hits[0].text
+
+
+def test_sentence_limit_scores_fewer_sentences_and_keeps_the_answer(seeded, monkeypatch) -> None:
+    question, expected = CASES[0]
+    reader = seeded.library.reader
+    batches: list[int] = []
+    real = reader.encode
+    monkeypatch.setattr(reader, "encode", lambda texts: batches.append(len(texts)) or real(texts))
+    original = seeded.settings.answer
+    try:
+        seeded.settings.answer = original.model_copy(update={"sentence_limit": 0})
+        everything = seeded.ask(question)
+        every = max(batches)
+        batches.clear()
+        seeded.settings.answer = original.model_copy(update={"sentence_limit": 4})
+        limited = seeded.ask(question)
+    finally:
+        seeded.settings.answer = original
+    assert every > 4 and max(batches) == 4  # the sentences the model scored
+    assert not limited.abstained and any(expected in c.quote for c in limited.citations)
+    assert limited.citations[0].quote == everything.citations[0].quote
