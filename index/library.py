@@ -61,7 +61,7 @@ class Library:
         self.catalog: Catalog = open_catalog(self.home, catalog_url, pool_size)
         self._names: tuple[int, NameVariants] | None = None
         self._summary: tuple[int, Summary] | None = None
-        self._query_words: dict[tuple[str, int, int], list[str]] = {}
+        self._frequencies: tuple[int, dict[str, int]] = (-1, {})  # generation, word -> df
         built_with = self.catalog.get_meta("model")
         if built_with is not None and built_with != embedder.model_name:
             raise StoreError(
@@ -210,20 +210,20 @@ class Library:
         With ``max_df``, without the words held by more than that many passages: they rank
         least and cost most (BM25 scores every passage holding any word, so a common word
         in a large library costs tens of milliseconds). The two rarest words always stay.
-        Remembered per question until the library changes.
+        Each word's passage count is remembered until the library changes.
         """
         terms = words(question)
         if not max_df or len(set(terms)) <= 2:
             return terms
-        key = (question, max_df, self.catalog.generation())
-        if key not in self._query_words:
-            _, frequency = self.catalog.term_frequencies(list(dict.fromkeys(terms)))
-            rarest = sorted(frequency, key=lambda t: frequency[t])[:2]
-            kept = [t for t in terms if frequency[t] <= max_df or t in rarest]
-            self._query_words[key] = kept
-            while len(self._query_words) > 64:
-                self._query_words.pop(next(iter(self._query_words)))
-        return self._query_words[key]
+        generation = self.catalog.generation()
+        if self._frequencies[0] != generation or len(self._frequencies[1]) > 100_000:
+            self._frequencies = (generation, {})
+        known = self._frequencies[1]
+        missing = [t for t in dict.fromkeys(terms) if t not in known]
+        if missing:
+            known.update(self.catalog.document_frequencies(missing))
+        rarest = sorted(dict.fromkeys(terms), key=lambda t: known[t])[:2]
+        return [t for t in terms if known[t] <= max_df or t in rarest]
 
     def name_variants(self) -> NameVariants:
         """Other spellings of names (aliases, transliterations), refreshed as the index grows."""

@@ -141,13 +141,12 @@ class VectorStore:
         if until_ts is not None:
             clauses.append({"published_ts": {"$lte": until_ts}})
         where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
-        n = min(k, self.count())
-        if n <= 0:
+        if k <= 0:  # Chroma returns fewer when it holds fewer: no count (slow at 1M)
             return []
         result = self._with_retry(
             lambda: self._collection.query(
                 query_embeddings=np.asarray([vector], dtype=np.float32),
-                n_results=n,
+                n_results=k,
                 where=where,
                 include=["distances", "metadatas"],
             )

@@ -166,6 +166,10 @@ class Catalog(ABC):
         """The number of passages, and for each term the number of passages that hold it."""
 
     @abstractmethod
+    def document_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """For each term, the number of passages that hold it in their text."""
+
+    @abstractmethod
     def lexical_passages(self) -> set[str]:
         """Ids of the passages the lexical index covers (for consistency checks)."""
 

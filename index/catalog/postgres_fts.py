@@ -34,6 +34,10 @@ class TsvectorSearch(SqlCatalog):
     def term_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
         """The number of passages, and how many hold each term in their text (English stems)."""
         total = self._rows("SELECT count(*) FROM passages")[0][0]
+        return total, self.document_frequencies(terms)
+
+    def document_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """How many passages hold each term in their text (English stems)."""
         frequencies = {}
         for term in terms:
             query = _websearch([term])
@@ -46,7 +50,7 @@ class TsvectorSearch(SqlCatalog):
                 if query
                 else 0
             )
-        return total, frequencies
+        return frequencies
 
     def lexical_passages(self) -> set[str]:
         """Ids of the passages with a text-search vector (each passage row carries its own)."""

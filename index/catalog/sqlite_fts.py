@@ -35,14 +35,17 @@ class Fts5Search(SqlCatalog):
     def term_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
         """The number of passages, and how many hold each term in their text (FTS5 tokens)."""
         total = self._rows("SELECT count(*) FROM passages")[0][0]
-        frequencies = {
+        return total, self.document_frequencies(terms)
+
+    def document_frequencies(self, terms: list[str]) -> dict[str, int]:
+        """How many passages hold each term in their text (FTS5 tokens)."""
+        return {
             term: self._rows(
                 "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?",
                 ['text : "' + term.replace('"', '""') + '"'],
             )[0][0]
             for term in terms
         }
-        return total, frequencies
 
     def lexical_passages(self) -> set[str]:
         """Ids of the passages that have a row in the FTS5 index."""

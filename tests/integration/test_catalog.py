@@ -150,6 +150,7 @@ def test_term_frequencies_count_passage_text_with_the_search_tokenizer(catalog: 
     assert catalog.term_frequencies(["grain", "border", "crossing", "zebra"]) == (
         4, {"grain": 1, "border": 1, "crossing": 1, "zebra": 0},
     )  # fmt: skip
+    assert catalog.document_frequencies(["zebra", "grain"]) == {"zebra": 0, "grain": 1}
 
 
 def test_update_orphans_the_old_text_and_delete_cascades(catalog: Catalog) -> None:
