@@ -213,7 +213,7 @@ class Library:
         Each word's passage count is remembered until the library changes.
         """
         terms = words(question)
-        if not max_df or len(set(terms)) <= 2:
+        if not max_df or len(set(terms)) <= 2 or self.summary().counts["passages"] <= max_df:
             return terms
         generation = self.catalog.generation()
         if self._frequencies[0] != generation or len(self._frequencies[1]) > 100_000:
