@@ -205,7 +205,9 @@ def _flush(batch: _Batch, writer: BatchWriter, progress: ProgressCallback | None
         return 0
     passages = [p for _, ps, _ in batch.articles for p in ps]
     todo = [t for t in dict.fromkeys(p.text for p in passages) if t not in batch.reuse]
-    found = dict(zip(todo, writer.library.embedder.encode(todo), strict=True)) | batch.reuse
+    held = writer.library.store.vectors_for_texts(todo) if todo else {}  # in other articles
+    todo = [t for t in todo if t not in held]
+    found = dict(zip(todo, writer.library.embedder.encode(todo), strict=True)) | batch.reuse | held
     vectors = np.stack([found[p.text] for p in passages]) if passages else np.zeros((0, 0))
     if progress:
         progress("passages", len(todo))

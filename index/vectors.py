@@ -6,6 +6,7 @@ created with ``embedding_function=None`` and every vector comes from our embedde
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,11 @@ from tenacity import Retrying, stop_after_attempt, wait_incrementing
 
 from index.errors import StoreError
 from index.types import Match, Passage
+
+
+def text_key(text: str) -> str:
+    """The key under which a passage vector records its text (to find it by text later)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def _client(path: Path | None, url: str | None) -> Any:
@@ -100,7 +106,13 @@ class VectorStore:
         """Upsert passages (ids are stable, so repeating a write is harmless)."""
         if not passages:
             return
-        metadatas = [self._metadata(p.article_id, p.n, published_ts, outlets) for p in passages]
+        metadatas = [
+            {
+                **self._metadata(p.article_id, p.n, published_ts, outlets),
+                "text_sha": text_key(p.text),
+            }
+            for p in passages
+        ]
         # Chroma caps a single write; stay well under it.
         for i in range(0, len(passages), 1000):
             self._collection.upsert(
@@ -157,6 +169,26 @@ class VectorStore:
                 result["ids"][0], result["metadatas"][0], result["distances"][0], strict=True
             )
         ]
+
+    def vectors_for_texts(self, texts: list[str]) -> dict[str, np.ndarray]:
+        """A stored vector for each of these passage texts that some stored passage has.
+
+        Passages written before the text key existed are not found (they are embedded again).
+        """
+        keys = {text_key(t): t for t in texts}
+        found: dict[str, np.ndarray] = {}
+        chunk = list(keys)
+        for i in range(0, len(chunk), 500):
+            try:
+                got = self._collection.get(
+                    where={"text_sha": {"$in": chunk[i : i + 500]}},
+                    include=["embeddings", "metadatas"],
+                )
+            except Exception:  # as in ``vectors``: a lagging view finds nothing; embed instead
+                return found
+            for meta, vec in zip(got["metadatas"], got["embeddings"], strict=True):
+                found[keys[str(meta["text_sha"])]] = np.asarray(vec, dtype=np.float32)
+        return found
 
     def vectors(self, passage_ids: list[str]) -> dict[str, np.ndarray]:
         """The stored vector of each of these passages that exists."""

@@ -128,3 +128,38 @@ def _report():
     from index import IngestReport
 
     return IngestReport()
+
+
+def test_a_passage_another_stored_article_holds_is_not_embedded_again(
+    library: Library, counting: CountingEmbedder
+) -> None:
+    shared = "\n\n".join(PARAGRAPHS[:4])
+    first = _article(shared + "\n\nThe vote is on Friday, officials said.", "https://a.example/1")
+    add_items(library, [first], _report(), max_tokens=40)
+    counting.texts.clear()
+    # another outlet's edit of the same wire story: other text, so another article
+    second = _article(shared + "\n\nThe vote was postponed, a spokesman said.", "https://b.example")
+    report = add_items(library, [second], _report(), max_tokens=40)
+    assert report.added == 1
+    held = {p.text for p in stored_passages(library.catalog, library.catalog.article_for_key(
+        "https://a.example/1") or "", first.text)}  # fmt: skip
+    new = stored_passages(library.catalog, library.catalog.article_for_key("https://b.example")
+                          or "", second.text)  # fmt: skip
+    fresh = [p.text for p in new if p.text not in held]
+    assert 1 <= len(fresh) < len(new)
+    assert counting.texts == fresh and report.passages == len(fresh)
+    # the shared passages of the second article carry the first one's vectors
+    stored = library.store.vectors([p.id for p in new])
+    firsts = {
+        p.text: p.id
+        for p in stored_passages(
+            library.catalog,
+            library.catalog.article_for_key("https://a.example/1") or "",
+            first.text,
+        )
+    }
+    old = library.store.vectors(list(firsts.values()))
+    for p in new:
+        if p.text in firsts:
+            np.testing.assert_allclose(stored[p.id], old[firsts[p.text]], atol=1e-6)
+    check_consistent(library)
