@@ -374,18 +374,9 @@ def run_store(
             added = library.catalog.counts()["passages"] - before
             embedded = embedder.misses - misses  # before search and ask embed their questions
             per_1k = 1000 / added
-            search_ms, ask_ms = [], []
-            started = time.perf_counter()
-            bot.search(asked[0])
-            first_ms = (time.perf_counter() - started) * 1000
-            for q in asked:
-                started = time.perf_counter()
-                bot.search(q)
-                search_ms.append((time.perf_counter() - started) * 1000)
-            for q in asked:
-                started = time.perf_counter()
-                bot.ask(q, engine="extractive")
-                ask_ms.append((time.perf_counter() - started) * 1000)
+            (first_ms,) = timed(bot.search, asked[:1])
+            search_ms = timed(bot.search, asked)
+            ask_ms = timed(lambda q: bot.ask(q, engine="extractive"), asked)
             again_ms = timed(lambda q: bot.ask(q, engine="extractive"), asked)
             default = bot.settings.retrieval
             bot.settings.retrieval = default.model_copy(update={"lexical_max_df": EVERY_WORD})

@@ -6,7 +6,6 @@ created with ``embedding_function=None`` and every vector comes from our embedde
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,12 +15,8 @@ import numpy as np
 from tenacity import Retrying, stop_after_attempt, wait_incrementing
 
 from index.errors import StoreError
+from index.fields import content_id
 from index.types import Match, Passage
-
-
-def text_key(text: str) -> str:
-    """The key under which a passage vector records its text (to find it by text later)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def _client(path: Path | None, url: str | None) -> Any:
@@ -109,7 +104,7 @@ class VectorStore:
         metadatas = [
             {
                 **self._metadata(p.article_id, p.n, published_ts, outlets),
-                "text_sha": text_key(p.text),
+                "text_sha": content_id(p.text),
             }
             for p in passages
         ]
@@ -175,7 +170,7 @@ class VectorStore:
 
         Passages written before the text key existed are not found (they are embedded again).
         """
-        keys = {text_key(t): t for t in texts}
+        keys = {content_id(t): t for t in texts}
         found: dict[str, np.ndarray] = {}
         chunk = list(keys)
         for i in range(0, len(chunk), 500):

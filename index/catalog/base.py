@@ -161,9 +161,9 @@ class Catalog(ABC):
     def lexical_scores(self, words: list[str], passage_ids: list[str]) -> dict[str, float]:
         """Lexical score of ``words`` for these passages (absent: no word occurs)."""
 
-    @abstractmethod
     def term_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
         """The number of passages, and for each term the number of passages that hold it."""
+        return self.counts()["passages"], self.document_frequencies(terms)
 
     @abstractmethod
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:

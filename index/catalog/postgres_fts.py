@@ -31,11 +31,6 @@ class TsvectorSearch(SqlCatalog):
         """A ``websearch_to_tsquery`` query: each distinct word quoted, joined with ``or``."""
         return _websearch(words)
 
-    def term_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
-        """The number of passages, and how many hold each term in their text (English stems)."""
-        total = self._rows("SELECT count(*) FROM passages")[0][0]
-        return total, self.document_frequencies(terms)
-
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
         """How many passages hold each term in their text (English stems)."""
         frequencies = {}

@@ -32,11 +32,6 @@ class Fts5Search(SqlCatalog):
         """Each distinct word quoted, joined with OR."""
         return or_query(words)
 
-    def term_frequencies(self, terms: list[str]) -> tuple[int, dict[str, int]]:
-        """The number of passages, and how many hold each term in their text (FTS5 tokens)."""
-        total = self._rows("SELECT count(*) FROM passages")[0][0]
-        return total, self.document_frequencies(terms)
-
     def document_frequencies(self, terms: list[str]) -> dict[str, int]:
         """How many passages hold each term in their text (FTS5 tokens)."""
         return {
