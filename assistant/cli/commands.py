@@ -33,9 +33,21 @@ if TYPE_CHECKING:
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None) -> None:
     """newsdesk: load news articles, then ask questions answered with cited passages."""
+    from pydantic import ValidationError
+
     from assistant.service import Assistant
 
-    ctx.obj = Assistant(home=home)
+    try:
+        ctx.obj = Assistant(home=home)
+    except ValidationError as e:  # a NEWSDESK_* variable out of range: name it, no traceback
+        raise click.ClickException(
+            "; ".join(
+                f"NEWSDESK_{'__'.join(str(part).upper() for part in err['loc'])}="
+                f"{err.get('input')!r}: {err['msg']}"
+                for err in e.errors()
+            )
+            + ". Fix or unset it."
+        ) from None
 
 
 @cli.command()

@@ -75,3 +75,10 @@ def test_bad_filter_dates_are_rejected() -> None:
     assert "since" in result.stderr
     result = run("search", "x", "--since", "yesterday", ok=False)
     assert "--since" in result.stderr
+
+
+def test_a_setting_out_of_range_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSDESK_ANSWER__SENTENCE_LIMIT", "-1")
+    result = run("stats", ok=False)
+    assert "NEWSDESK_ANSWER__SENTENCE_LIMIT='-1'" in result.stderr
+    assert "greater than or equal to 0" in result.stderr and "Traceback" not in result.output
