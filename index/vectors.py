@@ -163,6 +163,7 @@ class VectorStore:
             for pid, meta, dist in zip(
                 result["ids"][0], result["metadatas"][0], result["distances"][0], strict=True
             )
+            if meta is not None  # a vector without its record (deleted, or cut off by a crash)
         ]
 
     def vectors_for_texts(self, texts: list[str]) -> dict[str, np.ndarray]:

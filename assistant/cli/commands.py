@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from assistant.cli.evaluate import evaluate
-from assistant.cli.output import echo, emit_json, errors, filter_options, filters_of, secho
+from assistant.cli.output import (
+    echo,
+    emit_json,
+    errors,
+    filter_options,
+    filters_of,
+    invalid_settings,
+    progress_bars,
+    secho,
+)
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
@@ -40,14 +49,7 @@ def cli(ctx: click.Context, home: Path | None) -> None:
     try:
         ctx.obj = Assistant(home=home)
     except ValidationError as e:  # a NEWSDESK_* variable out of range: name it, no traceback
-        raise click.ClickException(
-            "; ".join(
-                f"NEWSDESK_{'__'.join(str(part).upper() for part in err['loc'])}="
-                f"{err.get('input')!r}: {err['msg']}"
-                for err in e.errors()
-            )
-            + ". Fix or unset it."
-        ) from None
+        raise click.ClickException(invalid_settings(e)) from None
 
 
 @cli.command()
@@ -62,31 +64,8 @@ def ingest(assistant: Assistant, inputs: tuple[str, ...], as_json: bool) -> None
 
     Example: newsdesk ingest ~/articles/ https://example.com/feed.xml
     """
-    from tqdm import tqdm
-
-    bars: dict[str, tqdm] = {}
-
-    units = {"inputs": "input", "articles": "article", "passages": "passage"}
-
-    def progress(kind: str, n: int) -> None:
-        name = kind.removesuffix("_total")
-        if name not in bars:
-            bars[name] = tqdm(
-                desc=f"{name:>8}", unit=units[name], position=list(units).index(name),
-                file=sys.stderr, dynamic_ncols=True, disable=as_json or None,
-            )  # fmt: skip
-        if kind.endswith("_total"):
-            bars[name].total = n
-            bars[name].refresh()
-        else:
-            bars[name].update(n)
-
-    with errors():
-        try:
-            report = assistant.ingest(list(inputs), progress=progress)
-        finally:
-            for bar in bars.values():
-                bar.close()
+    with errors(), progress_bars(quiet=as_json) as progress:
+        report = assistant.ingest(list(inputs), progress=progress)
     if as_json:
         emit_json(report.to_dict())
     else:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -17,6 +18,8 @@ import click
 from assistant.errors import AssistantError, NotIndexed
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
+
     from assistant.types import Filters
 
 # Terminal control: CSI and OSC sequences, other escapes, and C0/C1 control characters (not tab
@@ -82,3 +85,47 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--outlet", multiple=True, help="Only this outlet (repeat for several), e.g. cnn.com."
     )(func)
+
+
+def invalid_settings(error: ValidationError) -> str:
+    """One line naming each ``NEWSDESK_*`` variable the settings refused, and why."""
+    return (
+        "; ".join(
+            f"NEWSDESK_{'__'.join(str(part).upper() for part in err['loc'])}="
+            f"{err.get('input')!r}: {err['msg']}"
+            for err in error.errors()
+        )
+        + ". Fix or unset it."
+    )
+
+
+@contextmanager
+def progress_bars(quiet: bool = False) -> Iterator[Callable[[str, int], None]]:
+    """Ingest progress as one stderr bar each for inputs, articles and passages.
+
+    Yields the ``progress(kind, n)`` callback the ingest pipeline reports to: ``<name>_total``
+    sets a bar's total, ``<name>`` advances it. ``quiet`` (``--json``) draws nothing.
+    """
+    from tqdm import tqdm  # imported when an ingest runs, like the service
+
+    units = {"inputs": "input", "articles": "article", "passages": "passage"}
+    bars: dict[str, tqdm] = {}
+
+    def progress(kind: str, n: int) -> None:
+        name = kind.removesuffix("_total")
+        if name not in bars:
+            bars[name] = tqdm(
+                desc=f"{name:>8}", unit=units[name], position=list(units).index(name),
+                file=sys.stderr, dynamic_ncols=True, disable=quiet or None,
+            )  # fmt: skip
+        if kind.endswith("_total"):
+            bars[name].total = n
+            bars[name].refresh()
+        else:
+            bars[name].update(n)
+
+    try:
+        yield progress
+    finally:
+        for bar in bars.values():
+            bar.close()

@@ -31,7 +31,7 @@ OWNERS = {
     "jinja2": {"assistant.present.html"},
     "click": CLI,
     "uvicorn": {"assistant.cli.commands"},
-    "tqdm": {"assistant.cli.commands"},
+    "tqdm": {"assistant.cli.output"},
     "bm25s": {"assistant.evaluation.baselines"},
     "spacy": {"assistant.language.attribution"},
     "langchain_text_splitters": {"assistant.evaluation.baselines"},
