@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from assistant.engines.chat import describe, model_name
@@ -60,11 +61,12 @@ def respond(
     stated = read_constraints(text, request.filters, outlets, summary.date_span[1])
     request = replace(request, filters=stated.filters)
     query = understand(
-        stated.remainder, request.question, standalone, library, bool(opts.rare_weight)
-    )
+        stated.remainder, request.question, standalone, library, bool(opts.rare_weight),
+        stated.boost,
+    )  # fmt: skip
     k = max(settings.retrieval.k, opts.context_passages)
     hits = retrieve(
-        library, query.search_text(), k, stated.filters, settings.retrieval, stated.boost_since
+        library, query.search_text(), k, stated.filters, settings.retrieval, stated.boost
     )
     if request.choices:
         hits = _with_choice_evidence(library, query, hits, request, settings)
@@ -93,12 +95,14 @@ def respond(
 
 
 def understand(
-    text: str, asked: str, standalone: str | None, library: Library, rarity: bool = False
-) -> Query:
+    text: str, asked: str, standalone: str | None, library: Library, rarity: bool = False,
+    window: tuple[date, date] | None = None,
+) -> Query:  # fmt: skip
     """The question with what scoring must know: follow-up focus and other name spellings.
 
     With ``rarity``, also how rare each of its words is in the library (one catalog query a
-    word; the confidence uses it only when ``answer.rare_weight`` is set).
+    word; the confidence uses it only when ``answer.rare_weight`` is set). ``window``: the
+    publication dates a relative time in the question names (``Constraints.boost``).
     """
     variants = library.name_variants().variants(text)
     return Query(
@@ -107,6 +111,7 @@ def understand(
         # A follow-up's own words ("Kleban-Byka") are what the user now asks about.
         focus=frozenset(terms(asked)) if standalone else frozenset(),
         variants=tuple((name, tuple(spellings)) for name, spellings in variants.items()),
+        window=window,
     )
 
 

@@ -61,12 +61,12 @@ def retrieve(
     k: int,
     filters: Filters,
     options: RetrievalSettings | None = None,
-    boost_since: date | None = None,
+    boost: tuple[date, date] | None = None,
 ) -> list[Hit]:
     """The ``k`` best passages for ``question`` within ``filters``.
 
-    ``boost_since``: favour passages of articles published on or after this date (a question
-    saying "last week"), by ``options.recency_boost`` on the rerank score.
+    ``boost``: favour passages of articles published in this window, first and last day
+    included (a question saying "last week"), by ``options.recency_boost`` on the rerank score.
     """
     options = options or RetrievalSettings()
     since, until = date_bounds(filters)
@@ -92,18 +92,18 @@ def retrieve(
             hits = _by_article(hits, options.article_weight)
     else:
         hits = [h.model_copy(update={"score": round(by_id[h.passage_id].fused, 6)}) for h in hits]
-    if boost_since is not None:
-        hits = _boost(hits, boost_since, options.recency_boost)
+    if boost is not None:
+        hits = _boost(hits, boost, options.recency_boost)
     if options.max_per_article:
         hits = _diversify(hits, options.max_per_article)
     return hits[:k]
 
 
-def _boost(hits: list[Hit], since: date, amount: float) -> list[Hit]:
-    cut = since.isoformat()
+def _boost(hits: list[Hit], window: tuple[date, date], amount: float) -> list[Hit]:
+    first, last = (day.isoformat() for day in window)
     boosted = [
         h.model_copy(update={"score": round(h.score + amount, 6)})
-        if h.published_at and h.published_at[:10] >= cut
+        if h.published_at and first <= h.published_at[:10] <= last
         else h
         for h in hits
     ]

@@ -28,6 +28,12 @@ class Filters(BaseModel):
     )
     since: date | None = Field(None, description="Published on or after this date.")
     until: date | None = Field(None, description="Published on or before this date.")
+    as_of: date | None = Field(
+        None,
+        description='Ask as of this date: the question\'s relative times ("this week", '
+        '"last month", "recently") count back from it instead of from the newest '
+        "article's date. Not a limit: later articles are still searched.",
+    )
 
     @field_validator("outlets", mode="before")
     @classmethod
@@ -56,6 +62,8 @@ class Filters(BaseModel):
             parts.append(f"since {self.since.isoformat()}")
         if self.until:
             parts.append(f"until {self.until.isoformat()}")
+        if self.as_of:
+            parts.append(f"as of {self.as_of.isoformat()}")
         return "; ".join(parts)
 
 

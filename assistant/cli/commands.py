@@ -128,11 +128,14 @@ def search(
               help="extractive (no model) or llm [env NEWSDESK_ANSWER__ENGINE].")  # fmt: skip
 @click.option("--research", is_flag=True,
               help="Check each quote against the other articles.")  # fmt: skip
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]),
+              help="Ask as of this day: 'this week' counts back from it, not from the newest "
+              "article (YYYY-MM-DD).")  # fmt: skip
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.pass_obj
 def ask(
     assistant: Assistant, question: str, outlet: tuple[str, ...], since: Any, until: Any,
-    choices: tuple[str, ...], engine: str | None, research: bool, as_json: bool,
+    choices: tuple[str, ...], engine: str | None, research: bool, as_of: Any, as_json: bool,
 ) -> None:  # fmt: skip
     """Answer QUESTION from the loaded articles, quoting and citing the passages used.
 
@@ -141,6 +144,7 @@ def ask(
     from assistant.types import Answer
 
     filters = filters_of(outlet, since and since.date(), until and until.date())
+    filters = filters.model_copy(update={"as_of": as_of and as_of.date()})
     with errors():
         if as_json:
             answer: Answer = assistant.ask(

@@ -36,12 +36,16 @@ def evaluate() -> None:
 @click.option("--max-chars", type=click.IntRange(min=200), default=None,
               help="Cut every article to about its first N characters (both systems), to make "
               "the one-time ingest cheaper on a slow machine.")  # fmt: skip
+@click.option("--question-dates/--no-question-dates", default=True,
+              help="Ask each question as of the day it was asked (its 'this week' counts from "
+              "then), not from the newest article.")  # fmt: skip
 @click.option("--json", "json_out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the full report to this JSON file.")  # fmt: skip
 @click.pass_obj
 def eval_realtimeqa(
     assistant: Assistant, data_dirs: tuple[Path, ...], weeks: tuple[str, ...], work: Path | None,
-    baselines: bool, ablations: bool, max_chars: int | None, json_out: Path | None,
+    baselines: bool, ablations: bool, max_chars: int | None, question_dates: bool,
+    json_out: Path | None,
 ) -> None:  # fmt: skip
     """Evaluate on RealTimeQA splits: each DATA_DIR holds weeks (*_qa.jsonl + *_gcs.jsonl).
 
@@ -83,7 +87,7 @@ def eval_realtimeqa(
             )  # fmt: skip
         show()
         for report in reports:
-            run_answers(report, work, assistant.settings, log=log)
+            run_answers(report, work, assistant.settings, log=log, dated=question_dates)
     except (FileNotFoundError, ValueError) as e:
         raise click.ClickException(str(e)) from e
     show()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 
 from assistant.question.answertype import expected_type, terms, type_score
 from index.embed import SentenceEmbedder
@@ -35,6 +36,15 @@ class Query:
     variants: tuple[tuple[str, tuple[str, ...]], ...] = ()
     rarity: tuple[tuple[str, float], ...] = ()
     """Each content word of the question with how rare it is in the library (0 to 1)."""
+    window: tuple[date, date] | None = None
+    """The publication dates a relative time in the question names ("last week"), if any."""
+
+    def in_window(self, hit: Hit) -> bool:
+        """Whether ``hit``'s article was published in the question's time window."""
+        if self.window is None or not hit.published_at:
+            return False
+        first, last = (day.isoformat() for day in self.window)
+        return first <= hit.published_at[:10] <= last
 
     @classmethod
     def of(cls, question: str | Query) -> Query:
@@ -98,6 +108,7 @@ def rare_coverage(question: str | Query, hits: list[Hit]) -> float:
 # Weights of the sentence score (tuned on the 2024 RealTimeQA weeks, checked on 2023).
 TYPE_WEIGHT = 0.1
 CONTEXT_WEIGHT = 0.0
+TIME_WEIGHT = 0.05
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,8 @@ class Candidate:
         context: share of the question's content words in the sentence, the sentence before
             it and the article title (a sentence saying "he" is about the one named before).
         focused: share of a follow-up question's own words in the sentence.
+        dated: 1 when the sentence's article was published in the time the question names
+            ("this week", counted back from ``Filters.as_of`` or the newest article), else 0.
     """
 
     hit: Hit
@@ -123,16 +136,18 @@ class Candidate:
     typed: float
     context: float = 0.0
     focused: float = 0.0
+    dated: float = 0.0
 
     @property
     def score(self) -> float:
-        """Relevance: embedding similarity, plus shared words, answer type and follow-up focus."""
+        """Relevance: similarity plus shared words, answer type, focus and time window."""
         return (
             self.semantic
             + 0.3 * self.lexical
             + TYPE_WEIGHT * self.typed
             + CONTEXT_WEIGHT * self.context
             + 0.5 * self.focused
+            + TIME_WEIGHT * self.dated
         )
 
 
@@ -192,6 +207,7 @@ def score_sentences(
                 typed=type_score(query.text, text, kind),
                 context=_share(groups, around),
                 focused=_share(focus, found),
+                dated=float(query.in_window(hit)),
             )
         )
     if limit and len(scored) > limit:

@@ -21,11 +21,18 @@ class Question:
     text: str
     choices: tuple[str, ...]
     answer: int
+    asked: str | None = None
+    """The day the question was asked (ISO), when its relative times are to count from it."""
 
     @property
     def correct(self) -> str:
         """The text of the correct choice."""
         return self.choices[self.answer]
+
+    @property
+    def filters(self) -> dict[str, str]:
+        """The filters to ask it with: ``as_of`` the day it was asked, if known."""
+        return {"as_of": self.asked} if self.asked else {}
 
 
 @cache
@@ -56,8 +63,8 @@ def article_files(data_dir: Path, selected: list[str]) -> list[Path]:
     return [data_dir / f"{week}_gcs.jsonl" for week in selected]
 
 
-def questions(data_dir: Path, selected: list[str]) -> list[Question]:
-    """Every question of the selected weeks."""
+def questions(data_dir: Path, selected: list[str], dated: bool = False) -> list[Question]:
+    """Every question of the selected weeks; ``dated``: with the day each was asked."""
     found: list[Question] = []
     for week in selected:
         with (data_dir / f"{week}_qa.jsonl").open(encoding="utf-8") as handle:
@@ -72,6 +79,7 @@ def questions(data_dir: Path, selected: list[str]) -> list[Question]:
                         text=row["question_sentence"],
                         choices=tuple(row["choices"]),
                         answer=int(row["answer"][0]),
+                        asked=row["question_date"].replace("/", "-") if dated else None,
                     )
                 )
     return found

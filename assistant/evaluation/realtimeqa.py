@@ -70,7 +70,9 @@ def _confidences(
     confidences, latencies = [], []
     for q in items:
         started = time.perf_counter()
-        answer = bot.ask(q.text, choices=list(q.choices) if with_choices else None, abstain=False)
+        answer = bot.ask(
+            q.text, q.filters, list(q.choices) if with_choices else None, abstain=False
+        )
         latencies.append((time.perf_counter() - started) * 1000)
         confidences.append(answer.confidence)
     return confidences, latencies
@@ -184,21 +186,26 @@ def run(
 
 
 def run_answers(
-    report: dict[str, Any], work: Path, settings: Settings, log: Log = print
+    report: dict[str, Any], work: Path, settings: Settings, log: Log = print, dated: bool = True
 ) -> dict[str, Any]:
-    """Add the answer and abstention figures to a split's ``run`` report (on its stores)."""
+    """Add the answer and abstention figures to a split's ``run`` report (on its stores).
+
+    ``dated``: each question is asked as of the day it was asked (``Filters.as_of``), so its
+    "this week" counts from then, as for a reader asking that day; else from the newest article.
+    """
     data_dir, selected = Path(report["data"]), report["weeks"]
     ix = settings.index
     embedder = MemoEmbedder(
         work / "vectors.sqlite3", ix.model, ix.device, ix.precision, ix.batch_size
     )
-    questions = data.questions(data_dir, selected)
+    questions = data.questions(data_dir, selected, dated)
     answerable = data.answerable(questions, data.article_texts(data_dir, selected))
     full = _open(work, "full", settings, embedder, data.article_files(data_dir, selected), log)
     report["answers"] = _answers(full, questions, answerable)
     log(f"{report['split']}: answers {report['answers']}")
     if len(selected) >= 2:
-        report["abstention"] = _abstention(data_dir, work, settings, embedder, selected, log)
+        report["abstention"] = _abstention(data_dir, work, settings, embedder, selected, log, dated)
+    report["asked_as_of_question_date"] = dated
     return report
 
 
@@ -247,12 +254,12 @@ def _answers(
     latencies: list[float] = []
     for q in answerable:
         started = time.perf_counter()
-        answer = bot.ask(q.text, abstain=False)
+        answer = bot.ask(q.text, q.filters, abstain=False)
         latencies.append((time.perf_counter() - started) * 1000)
         quoted += any(data.contains(c.quote, q.correct) for c in answer.citations)
     correct = picked = 0
     for q in questions:
-        answer = bot.ask(q.text, choices=list(q.choices), abstain=False)
+        answer = bot.ask(q.text, q.filters, choices=list(q.choices), abstain=False)
         if answer.choice is not None:
             picked += 1
             correct += answer.choice == q.answer
@@ -272,6 +279,7 @@ def _abstention(
     embedder: MemoEmbedder,
     selected: list[str],
     log: Log,
+    dated: bool = True,
 ) -> dict[str, Any]:
     """Answered in-corpus and declined out-of-corpus questions, on two half-libraries.
 
@@ -289,8 +297,8 @@ def _abstention(
             work, f"half-{i + 1}", settings, embedder, data.article_files(data_dir, own), log
         )
         texts = data.article_texts(data_dir, own)
-        mine = data.answerable(data.questions(data_dir, own), texts)
-        foreign = data.questions(data_dir, other)
+        mine = data.answerable(data.questions(data_dir, own, dated), texts)
+        foreign = data.questions(data_dir, other, dated)
         held = {q.id for q in data.answerable(foreign, texts)}
         foreign = [q for q in foreign if q.id not in held]
         inside_parts += _parts(bot, mine)

@@ -3,8 +3,9 @@
 Calendar expressions ("in January 2024", "since June", "before March 2024") become date
 filters; a bare year ("in 2023", often the time of an event rather than of the reporting) and
 relative expressions ("last week", "this week", "recently", "yesterday") become a boost for
-articles published from then on. Both are relative to the newest article date in the
-library, not to today, so an archive of last year's news still reads "last week" sensibly.
+articles published in that window. Both are relative to the date the question is asked as of
+(``Filters.as_of``) or else to the newest article date in the library, not to today, so an
+archive of last year's news still reads "last week" sensibly.
 Filters given explicitly (API, CLI, UI) always win over what the question says.
 """
 
@@ -59,7 +60,8 @@ class Constraints:
     """What the question itself asks to filter or favour."""
 
     filters: Filters
-    boost_since: date | None = None
+    boost: tuple[date, date] | None = None
+    """Favour articles published in this window (first and last day): a relative time."""
     notes: list[str] = field(default_factory=list)
     remainder: str = ""
     """The question without the phrases that became filters (they are not evidence to match)."""
@@ -157,19 +159,21 @@ def read_constraints(
                 "Searched only " + ", ".join(f"{o} (from “{words}”)" for o, words in named) + "."
             )
     since, until, boost = explicit.since, explicit.until, None
-    if newest and not (since or until):
-        reference = date.fromisoformat(newest[:10])
-        q_since, q_until, boost, words = find_dates(question, reference)
+    reference = explicit.as_of or (date.fromisoformat(newest[:10]) if newest else None)
+    if reference and not (since or until):
+        q_since, q_until, boost_since, words = find_dates(question, reference)
         if q_since or q_until:
             since, until = q_since, q_until
             consumed.append(words or "")
             notes.append(f"Searched articles published {_describe(since, until)} (from “{words}”).")
-        elif boost:
+        elif boost_since:
+            boost = (boost_since, reference)
+            origin = "the date asked as of" if explicit.as_of else "the newest article"
             notes.append(
-                f"Favoured articles published since {boost.isoformat()} (“{words}”, counted "
-                f"back from the newest article, {reference.isoformat()})."
+                f"Favoured articles published {_describe(*boost)} (“{words}”, counted back "
+                f"from {origin}, {reference.isoformat()})."
             )
-    filters = Filters(outlets=chosen_outlets, since=since, until=until)
+    filters = Filters(outlets=chosen_outlets, since=since, until=until, as_of=explicit.as_of)
     remainder = question
     for words in consumed:
         remainder = re.sub(re.escape(words), " ", remainder, flags=re.IGNORECASE)

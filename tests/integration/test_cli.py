@@ -37,6 +37,12 @@ def test_ingest_ask_search_articles_stats(seed_dir: Path, tmp_path: Path) -> Non
     text = run("ask", "Which outlet obtained the leaked military communication?").stdout
     assert "*The Global Times*" in text and "[1]" in text and "Sources:" in text
 
+    dated = json.loads(
+        run("ask", "Who analysed the imagery this week?", "--as-of", "2024-03-01", "--json").stdout
+    )
+    assert dated["filters"]["as_of"] == "2024-03-01"
+    assert any("counted back from the date asked as of, 2024-03-01" in n for n in dated["notes"])
+
     declined = json.loads(run("ask", "Who won the Super Bowl?", "--json").stdout)
     assert declined["abstained"] and declined["citations"] == []
 

@@ -54,6 +54,22 @@ def test_explicit_filters_win() -> None:
     assert stated.filters == explicit and stated.notes == []
 
 
+def test_as_of_moves_what_relative_times_count_back_from() -> None:
+    asked = Filters(as_of=date(2024, 1, 5))
+    stated = read_constraints("What was said last week?", asked, KNOWN, "2024-01-26")
+    # a window ending on the date asked as of, not "since" (later articles are not favoured)
+    assert stated.boost == (date(2023, 12, 22), date(2024, 1, 5))
+    assert stated.filters.as_of == date(2024, 1, 5) and not stated.filters.active
+    assert "counted back from the date asked as of, 2024-01-05" in stated.notes[0]
+    # calendar words read from it too: "since March" asked in January 2024 is March 2023
+    stated = read_constraints("What changed since March?", asked, KNOWN, "2024-01-26")
+    assert stated.filters.since == date(2023, 3, 1)
+    # without it, the newest article is the reference
+    stated = read_constraints("What was said last week?", Filters(), KNOWN, "2024-01-26")
+    assert stated.boost == (date(2024, 1, 12), date(2024, 1, 26))
+    assert "counted back from the newest article, 2024-01-26" in stated.notes[0]
+
+
 def test_without_dated_articles_no_time_filter() -> None:
     stated = read_constraints("What happened in January 2024?", Filters(), KNOWN, None)
     assert not stated.filters.since and not stated.filters.until
@@ -85,3 +101,10 @@ def test_question_constraints_end_to_end(assistant, tmp_path) -> None:
         "How much did the bank raise rates in January 2024?", {"outlets": ["reuters.com"]}
     )
     assert {c.title for c in answer.citations} <= {"Rates Feb"}
+    # "last week" counts back from the newest article (Feb), or from the date asked as of (Jan)
+    question = "How much did the central bank raise rates last week?"
+    assert assistant.ask(question).citations[0].title == "Rates Feb"
+    answer = assistant.ask(question, {"as_of": "2024-01-12"})
+    assert answer.citations[0].title == "Rates Jan"
+    assert answer.filters.as_of == date(2024, 1, 12)
+    assert "as of 2024-01-12" in answer.filters.describe()
