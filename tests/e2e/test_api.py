@@ -54,7 +54,13 @@ def test_search_and_ask(client: httpx.Client) -> None:
         "/api/ask", json={"question": "Which outlet obtained the leaked military communication?"}
     ).json()
     assert not answer["abstained"] and "The Global Times" in answer["citations"][0]["quote"]
-    assert answer["filters"] == {"outlets": [], "since": None, "until": None}
+    assert answer["filters"] == {"outlets": [], "since": None, "until": None, "as_of": None}
+    dated = client.post(
+        "/api/ask",
+        json={"question": "Who was quoted this week?", "filters": {"as_of": "2024-03-01"}},
+    ).json()
+    assert dated["filters"]["as_of"] == "2024-03-01"
+    assert any("date asked as of, 2024-03-01" in note for note in dated["notes"])
     mc = client.post(
         "/api/ask",
         json={"question": "Who analysed the satellite imagery?",
@@ -145,6 +151,7 @@ def test_urls_route_refuses_internal_hosts(client: httpx.Client, server: str) ->
         ("post", "/api/ask", {"json": {"question": "x" * 2001}}, 422, ["question"]),
         ("post", "/api/ask", {"json": {"question": "x", "engine": "llm"}}, 503, ["NEWSDESK_LLM__PROVIDER"]),
         ("post", "/api/ask", {"json": {"question": "x", "filters": {"since": "2024-02-01", "until": "2024-01-01"}}}, 422, ["since"]),
+        ("post", "/api/ask", {"json": {"question": "x", "filters": {"as_of": "last week"}}}, 422, ["as_of"]),
         ("post", "/api/ask", {"json": {"question": "x", "choices": ["only one"]}}, 422, ["choices"]),
         ("post", "/api/search", {"json": {"question": "x", "k": 0}}, 422, ["k"]),
         ("post", "/api/search", {"json": {"question": "x", "surprise": 1}}, 422, ["surprise"]),
