@@ -25,7 +25,8 @@ class IndexSettings(_Section):
 
     model: str = Field(
         "all-MiniLM-L6-v2",
-        description="Embedding model: the shipped default, or a local sentence-transformers path.",
+        description="Embedding model: the shipped default, all-mpnet-base-v2 (optional part "
+        "packages, see the README), or a local sentence-transformers path.",
     )
     device: str = Field("cpu", description="Torch device for the embedding model.")
     precision: Literal["auto", "fp32", "bf16"] = Field(

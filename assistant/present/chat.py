@@ -58,11 +58,13 @@ def shorten(text: str, limit: int) -> str:
 
 
 def parse_filters(
-    outlets: list[str] | None, since: str | None, until: str | None
+    outlets: list[str] | None, since: str | None, until: str | None, as_of: str | None = None
 ) -> tuple[Filters | None, str]:
     """(filters, "") or (None, a message naming the field that is wrong and what to type)."""
     dates: dict[str, date | None] = {}
-    for field, label, raw in (("since", "Published since", since), ("until", "until", until)):
+    fields = (("since", "Published since", since), ("until", "until", until),
+              ("as_of", "Ask as of", as_of))  # fmt: skip
+    for field, label, raw in fields:
         text = (raw or "").strip()
         try:
             dates[field] = date.fromisoformat(text) if text else None
@@ -78,7 +80,7 @@ def describe_filters(filters: Filters | None) -> str:
     """The active-filters line."""
     if filters is None:
         return "Filters not applied until the dates are fixed."
-    if not filters.active:
+    if not filters.active and not filters.as_of:
         return "No filters: every article is searched."
     return f"**Active filters:** {escape_markdown(filters.describe())}"
 

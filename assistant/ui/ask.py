@@ -36,6 +36,7 @@ class AskTab:
     outlets: gr.Dropdown
     since: gr.Textbox
     until: gr.Textbox
+    as_of: gr.Textbox
     filter_error: gr.Markdown
     active: gr.Markdown
     listed: gr.Dropdown
@@ -50,7 +51,7 @@ class AskTab:
     @property
     def filters(self) -> list[Any]:
         """The filter fields, in the order handlers take them."""
-        return [self.outlets, self.since, self.until]
+        return [self.outlets, self.since, self.until, self.as_of]
 
     @property
     def opened(self) -> list[Any]:
@@ -109,11 +110,15 @@ def _filters_box() -> dict[str, Any]:
         with gr.Row():
             since = gr.Textbox(label="Published since (YYYY-MM-DD)", elem_id="since")
             until = gr.Textbox(label="until (YYYY-MM-DD)", elem_id="until")
+            as_of = gr.Textbox(
+                label="Ask as of (YYYY-MM-DD)", elem_id="as-of",
+                info="“this week” counts back from this day, not from the newest article",
+            )  # fmt: skip
         filter_error = gr.Markdown(elem_id="filter-error")
         active = gr.Markdown("No filters: every article is searched.", elem_id="active-filters")
     return {
-        "outlets": outlets, "since": since, "until": until, "filter_error": filter_error,
-        "active": active,
+        "outlets": outlets, "since": since, "until": until, "as_of": as_of,
+        "filter_error": filter_error, "active": active,
     }  # fmt: skip
 
 
@@ -151,9 +156,11 @@ class Chat:
         """The saved-conversations list, ``selected`` chosen."""
         return gr.update(choices=views.conversation_choices(self.store.all()), value=selected)
 
-    def show_filters(self, outlets: list[str] | None, since: str, until: str) -> tuple[str, str]:
+    def show_filters(
+        self, outlets: list[str] | None, since: str, until: str, as_of: str = ""
+    ) -> tuple[str, str]:
         """The active-filters line and the problem with a filter field ("" when none)."""
-        filters, problem = views.parse_filters(outlets, since, until)
+        filters, problem = views.parse_filters(outlets, since, until, as_of)
         return views.describe_filters(filters), problem
 
     def respond(
@@ -165,6 +172,7 @@ class Chat:
         outlets: list[str] | None,
         since: str,
         until: str,
+        as_of: str,
         engine: str,
         research: bool,
     ) -> Iterator[tuple[Any, ...]]:
@@ -173,7 +181,7 @@ class Chat:
         if not message or not message.strip():
             yield chat, turns, keep, "", conversation, keep, "", keep
             return
-        filters, problem = views.parse_filters(outlets, since, until)
+        filters, problem = views.parse_filters(outlets, since, until, as_of)
         if filters is None:  # shown beside the date fields; the chat and the question stay
             yield chat, turns, keep, keep, conversation, keep, problem, keep
             return
@@ -270,9 +278,10 @@ class Chat:
         until: str = "",
         engine: str = "extractive",
         research: bool = False,
+        as_of: str = "",
     ) -> dict[str, Any]:
         """The answer as data: ``answer`` (text with [n]), ``citations``, ``sources``."""
-        filters, problem = views.parse_filters(outlets, since, until)
+        filters, problem = views.parse_filters(outlets, since, until, as_of)
         if filters is None:
             raise gr.Error(problem.replace("**", ""))
         try:
@@ -288,7 +297,7 @@ def wire_ask(tab: AskTab, chat: Chat, saved_id: gr.BrowserState) -> None:
     """Connect the Ask tab's events; ``saved_id`` keeps the open conversation in the browser."""
     hidden: dict[str, Any] = {"api_visibility": "undocumented"}
     gr.on(
-        [tab.outlets.change, tab.since.change, tab.until.change],
+        [tab.outlets.change, tab.since.change, tab.until.change, tab.as_of.change],
         chat.show_filters, tab.filters, [tab.active, tab.filter_error], **hidden,
     )  # fmt: skip
     inputs = [

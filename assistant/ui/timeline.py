@@ -22,8 +22,10 @@ def timeline_tab(assistant: Assistant, filters: list[gr.components.Component]) -
         )
         timeline_box = gr.HTML(elem_id="timeline")
 
-    def show_timeline(topic: str, outlets: list[str] | None, since: str, until: str) -> str:
-        filters, problem = views.parse_filters(outlets, since, until)
+    def show_timeline(
+        topic: str, outlets: list[str] | None, since: str, until: str, as_of: str = ""
+    ) -> str:
+        filters, problem = views.parse_filters(outlets, since, until, as_of)
         if filters is None:
             return timeline_problem(problem)
         try:

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from assistant.errors import BadRequest, NotIndexed, StillAdding
-from assistant.present.chat import answer_data, error_text, parse_filters, shorten
+from assistant.present.chat import (
+    answer_data,
+    describe_filters,
+    error_text,
+    parse_filters,
+    shorten,
+)
 from assistant.types import Answer, Citation
 
 
@@ -20,6 +26,11 @@ def test_a_bad_date_names_its_field_and_what_to_type() -> None:
     filters, problem = parse_filters(["A"], " 2024-05-01 ", "")
     assert problem == "" and filters is not None
     assert filters.since == date(2024, 5, 1) and filters.outlets == ("A",)
+    filters, problem = parse_filters(None, "", "", "last week")
+    assert filters is None and problem.startswith("**Ask as of:**")
+    filters, problem = parse_filters(None, "", "", "2024-03-01")
+    assert filters is not None and filters.as_of == date(2024, 3, 1)
+    assert "as of 2024-03-01" in describe_filters(filters)
 
 
 def test_errors_are_told_in_the_ui_s_words() -> None:

@@ -356,6 +356,15 @@ try {
     check(chips.includes(OUTLET), `the outlet should show as a chosen value: ${chips}`);
     await shot(page, 'outlet-filter');
 
+    // "Ask as of": a bad day is named beside the field; a good one shows in the filter line
+    const asOf = page.locator('#as-of textarea, #as-of input').first();
+    await asOf.fill('last week');
+    await page.locator('#filter-error', { hasText: 'Ask as of' }).waitFor();
+    await asOf.fill('2024-03-01');
+    await page.locator('#active-filters', { hasText: 'as of 2024-03-01' }).waitFor();
+    await asOf.fill('');
+    await page.locator('#active-filters', { hasText: 'as of' }).waitFor({ state: 'detached' });
+
     const since = page.locator('#since textarea, #since input').first();
     await since.fill('2030-01-01');
     await page.locator('#active-filters', { hasText: '2030-01-01' }).waitFor();
