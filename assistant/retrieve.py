@@ -100,11 +100,8 @@ def retrieve(
 
 
 def _boost(hits: list[Hit], window: tuple[date, date], amount: float) -> list[Hit]:
-    first, last = (day.isoformat() for day in window)
     boosted = [
-        h.model_copy(update={"score": round(h.score + amount, 6)})
-        if h.published_at and first <= h.published_at[:10] <= last
-        else h
+        h.model_copy(update={"score": round(h.score + amount, 6)}) if h.published_in(window) else h
         for h in hits
     ]
     return sorted(boosted, key=lambda h: h.score, reverse=True)

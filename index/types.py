@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -104,6 +105,12 @@ class Hit(_Value):
     def sentence_texts(self) -> list[tuple[Span, str]]:
         """Each sentence of the passage with its absolute span."""
         return [((s, e), self.text[s - self.start : e - self.start]) for s, e in self.sentences]
+
+    def published_in(self, window: tuple[date, date] | None) -> bool:
+        """Whether the article was published in ``window`` (first and last day included)."""
+        if window is None or not self.published_at:
+            return False
+        return window[0].isoformat() <= self.published_at[:10] <= window[1].isoformat()
 
 
 @dataclass(frozen=True)

@@ -39,13 +39,6 @@ class Query:
     window: tuple[date, date] | None = None
     """The publication dates a relative time in the question names ("last week"), if any."""
 
-    def in_window(self, hit: Hit) -> bool:
-        """Whether ``hit``'s article was published in the question's time window."""
-        if self.window is None or not hit.published_at:
-            return False
-        first, last = (day.isoformat() for day in self.window)
-        return first <= hit.published_at[:10] <= last
-
     @classmethod
     def of(cls, question: str | Query) -> Query:
         """Wrap a plain question."""
@@ -207,7 +200,7 @@ def score_sentences(
                 typed=type_score(query.text, text, kind),
                 context=_share(groups, around),
                 focused=_share(focus, found),
-                dated=float(query.in_window(hit)),
+                dated=float(hit.published_in(query.window)),
             )
         )
     if limit and len(scored) > limit:
