@@ -143,8 +143,9 @@ def ask(
     """
     from assistant.types import Answer
 
-    filters = filters_of(outlet, since and since.date(), until and until.date())
-    filters = filters.model_copy(update={"as_of": as_of and as_of.date()})
+    filters = filters_of(
+        outlet, since and since.date(), until and until.date(), as_of and as_of.date()
+    )
     with errors():
         if as_json:
             answer: Answer = assistant.ask(

@@ -64,12 +64,14 @@ def errors() -> Iterator[None]:
         raise click.ClickException(str(e)) from e
 
 
-def filters_of(outlet: tuple[str, ...], since: date | None, until: date | None) -> Filters:
-    """The ``Filters`` of the --outlet/--since/--until options (bad dates name the option)."""
+def filters_of(
+    outlet: tuple[str, ...], since: date | None, until: date | None, as_of: date | None = None
+) -> Filters:
+    """The ``Filters`` of the --outlet/--since/--until/--as-of options (bad dates name them)."""
     from assistant.types import Filters
 
     try:
-        return Filters(outlets=outlet, since=since, until=until)
+        return Filters(outlets=outlet, since=since, until=until, as_of=as_of)
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--since/--until") from e
 

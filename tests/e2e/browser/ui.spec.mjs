@@ -360,8 +360,10 @@ try {
     const asOf = page.locator('#as-of textarea, #as-of input').first();
     await asOf.fill('last week');
     await page.locator('#filter-error', { hasText: 'Ask as of' }).waitFor();
+    await shot(page, 'as-of-error');
     await asOf.fill('2024-03-01');
     await page.locator('#active-filters', { hasText: 'as of 2024-03-01' }).waitFor();
+    await shot(page, 'as-of');
     await asOf.fill('');
     await page.locator('#active-filters', { hasText: 'as of' }).waitFor({ state: 'detached' });
 
