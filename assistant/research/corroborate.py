@@ -73,7 +73,7 @@ def corroborate(
             pool.append((h, s, e, _respell(text, spellings)))
     result = Corroboration(claim=claim, article_id=article_id, copies=sorted(copies))
     by_article: dict[str, list[Candidate]] = {}
-    for scored in score_sentences(claim, pool, library.embedder):
+    for scored in score_sentences(claim, pool, library.reader):
         if scored.semantic < CONSIDERED_SIMILARITY:
             continue
         group = by_article.setdefault(scored.hit.article_id, [])

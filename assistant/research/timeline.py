@@ -53,7 +53,7 @@ def build_timeline(
     hits = retrieve(library, topic, k, filters, options)
     pool = [(h, s, e, t) for h in hits for (s, e), t in h.sentence_texts()]
     best: dict[str, Event] = {}
-    for cand in score_sentences(topic, pool, library.embedder):
+    for cand in score_sentences(topic, pool, library.reader):
         hit = cand.hit
         if hit.passage_id in best:
             continue

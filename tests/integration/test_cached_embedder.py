@@ -81,3 +81,27 @@ def test_asking_twice_embeds_no_stored_sentence_again(tmp_path: Path, embedder, 
     base.embedded.clear()
     bot.ask("Who analysed the satellite imagery?")
     assert base.embedded == []  # the question is remembered in memory, its sentences on disk
+
+
+def test_a_timeline_or_corroboration_again_embeds_nothing(
+    tmp_path: Path, embedder, seed_dir
+) -> None:
+    from assistant import Assistant
+
+    base = Counting(embedder)
+    bot = Assistant(home=tmp_path / "home")
+    bot.embedder = base
+    bot.ingest(seed_dir)
+    base.embedded.clear()
+    first = bot.timeline("the retreat toward Konstantinovka")
+    assert base.embedded.count("the retreat toward Konstantinovka") == 1
+    assert len(base.embedded) > 1  # its passages' sentences, on their first use
+    base.embedded.clear()
+    assert bot.timeline("the retreat toward Konstantinovka") == first
+    assert base.embedded == []
+    event = first.events[0]
+    base.embedded.clear()
+    claim = bot.corroborate(event.article_id, event.start, event.end)
+    base.embedded.clear()
+    assert bot.corroborate(event.article_id, event.start, event.end) == claim
+    assert base.embedded == []
