@@ -16,7 +16,7 @@ from assistant.engines.extractive import compose, compose_choice, decline
 from assistant.engines.extractive import confidence as evidence_confidence
 from assistant.engines.llm import build_messages, parse_reply, stream_reply, withhold_instructions
 from assistant.engines.sentences import Query, candidates, terms
-from assistant.question.constraints import read_constraints
+from assistant.question.constraints import read_constraints, window_note
 from assistant.question.followup import rewrite
 from assistant.retrieve import retrieve
 from assistant.settings import Settings
@@ -82,7 +82,8 @@ def respond(
         yield answer.body
     else:
         answer = yield from _llm_answer(query, hits, request, settings, model, embedder)
-    notes = answer.notes + stated.notes + _notes(query)
+    dates = [c.published_at for c in answer.citations]
+    notes = answer.notes + stated.notes + window_note(stated.boost, dates) + _notes(query)
     text = answer.text + "".join(f"\n\nNote: {n}" for n in notes)
     yield answer.model_copy(
         update={

@@ -108,9 +108,14 @@ class Hit(_Value):
 
     def published_in(self, window: tuple[date, date] | None) -> bool:
         """Whether the article was published in ``window`` (first and last day included)."""
-        if window is None or not self.published_at:
-            return False
-        return window[0].isoformat() <= self.published_at[:10] <= window[1].isoformat()
+        return published_within(self.published_at, window)
+
+
+def published_within(published_at: str | None, window: tuple[date, date] | None) -> bool:
+    """Whether an ISO publication date falls in ``window`` (first and last day included)."""
+    if window is None or not published_at:
+        return False
+    return window[0].isoformat() <= published_at[:10] <= window[1].isoformat()
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from assistant.language.lexicon import MONTH_PATTERN, MONTHS
 from assistant.types import Filters
+from index.types import published_within
 
 _MONTH = MONTH_PATTERN
 _YEAR = r"(?:19|20)\d\d"
@@ -179,6 +180,22 @@ def read_constraints(
         remainder = re.sub(re.escape(words), " ", remainder, flags=re.IGNORECASE)
     remainder = re.sub(r"\s+([,?.!])", r"\1", " ".join(remainder.split())).strip(" ,")
     return Constraints(filters, boost, notes, remainder or question)
+
+
+def window_note(window: tuple[date, date] | None, published: list[str | None]) -> list[str]:
+    """A note when none of the quoted articles was published in the window the question names.
+
+    The window only favours articles (it filters nothing), so an answer may rest on older
+    reports; the reader asked about "this week" and should see that they are not from it.
+    """
+    if window is None or not published or any(published_within(p, window) for p in published):
+        return []
+    dates = sorted({p[:10] for p in published if p})
+    when = f"; they are from {', '.join(dates)}" if dates else "; they carry no date"
+    return [
+        f"None of the quoted articles was published {_describe(*window)}, the time the "
+        f"question names{when}. Check that they report the same events."
+    ]
 
 
 def _describe(since: date | None, until: date | None) -> str:

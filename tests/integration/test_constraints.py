@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from assistant.question.constraints import find_dates, find_outlets, read_constraints
+from assistant.question.constraints import find_dates, find_outlets, read_constraints, window_note
 from assistant.types import Filters
 
 REF = date(2024, 1, 26)
@@ -108,3 +108,21 @@ def test_question_constraints_end_to_end(assistant, tmp_path) -> None:
     assert answer.citations[0].title == "Rates Jan"
     assert answer.filters.as_of == date(2024, 1, 12)
     assert "as of 2024-01-12" in answer.filters.describe()
+    assert not any(n.startswith("None of the quoted") for n in answer.notes)
+    # asked as of a day the library holds nothing near: the answer says its sources are older
+    answer = assistant.ask(question, {"as_of": "2024-03-20"})
+    assert answer.citations and not answer.abstained
+    note = next(n for n in answer.notes if n.startswith("None of the quoted"))
+    assert "from 2024-03-06 to 2024-03-20" in note and "2024-02-10" in note
+    assert f"Note: {note}" in answer.text
+
+
+def test_window_note_names_the_window_and_the_dates_found() -> None:
+    window = (date(2024, 3, 6), date(2024, 3, 20))
+    assert window_note(None, ["2024-01-01"]) == []
+    assert window_note(window, []) == []  # nothing quoted: nothing to warn about
+    assert window_note(window, ["2024-01-10", "2024-03-20T08:00:00Z"]) == []
+    (note,) = window_note(window, ["2024-02-10T09:00:00Z", None, "2024-01-10"])
+    assert "from 2024-03-06 to 2024-03-20" in note and "2024-01-10, 2024-02-10" in note
+    (undated,) = window_note(window, [None])
+    assert "carry no date" in undated
