@@ -61,6 +61,9 @@ def test_search_and_ask(client: httpx.Client) -> None:
     ).json()
     assert dated["filters"]["as_of"] == "2024-03-01"
     assert any("date asked as of, 2024-03-01" in note for note in dated["notes"])
+    assert any(
+        "published from 2024-02-23 to 2024-03-01" in n for n in dated["notes"]
+    )  # seed undated
     mc = client.post(
         "/api/ask",
         json={"question": "Who analysed the satellite imagery?",
