@@ -17,6 +17,7 @@ import click
 
 from assistant.cli.evaluate import evaluate
 from assistant.cli.output import (
+    as_of_option,
     echo,
     emit_json,
     errors,
@@ -128,9 +129,7 @@ def search(
               help="extractive (no model) or llm [env NEWSDESK_ANSWER__ENGINE].")  # fmt: skip
 @click.option("--research", is_flag=True,
               help="Check each quote against the other articles.")  # fmt: skip
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]),
-              help="Ask as of this day: 'this week' counts back from it, not from the newest "
-              "article (YYYY-MM-DD).")  # fmt: skip
+@as_of_option
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @click.pass_obj
 def ask(
@@ -181,17 +180,20 @@ def ask(
 @click.argument("topic")
 @filter_options
 @click.option("-k", "k", type=click.IntRange(1, 100), default=30, help="Passages to consider.")
+@as_of_option
 @click.option("--json", "as_json", is_flag=True, help="Print the timeline as JSON.")
 @click.pass_obj
 def timeline(
     assistant: Assistant, topic: str, outlet: tuple[str, ...], since: Any, until: Any, k: int,
-    as_json: bool,
+    as_of: Any, as_json: bool,
 ) -> None:  # fmt: skip
     """Show what the articles say about TOPIC, oldest first (event dates when stated).
 
     Example: newsdesk timeline "Iowa caucuses" --since 2024-01-01
     """
-    filters = filters_of(outlet, since and since.date(), until and until.date())
+    filters = filters_of(
+        outlet, since and since.date(), until and until.date(), as_of and as_of.date()
+    )
     with errors():
         found = assistant.timeline(topic, filters, k)
     if as_json:
@@ -201,6 +203,8 @@ def timeline(
         when = e.event_date or (e.published_at or "undated")[:10]
         how = f" ({e.event_words})" if e.event_words else ""
         echo(f"{when}{how}  {e.outlet or e.title}: {' '.join(e.quote.split())}")
+    for note in found.notes:
+        echo(f"\nNote: {note}")
 
 
 @cli.command()

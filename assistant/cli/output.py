@@ -89,6 +89,16 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def as_of_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --as-of: the day relative times ("this week") count back from."""
+    return click.option(
+        "--as-of",
+        type=click.DateTime(["%Y-%m-%d"]),
+        help="As of this day: 'this week' counts back from it, not from the newest article "
+        "(YYYY-MM-DD).",
+    )(func)
+
+
 def invalid_settings(error: ValidationError) -> str:
     """One line naming each ``NEWSDESK_*`` variable the settings refused, and why."""
     return (

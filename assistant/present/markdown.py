@@ -205,7 +205,7 @@ def timeline_html(timeline: Timeline) -> str:
         }
         for e in timeline.events
     ]
-    return render("timeline.html.j2", problem="", events=events)
+    return render("timeline.html.j2", problem="", events=events, notes=timeline.notes)
 
 
 def timeline_problem(problem: str) -> str:

@@ -4,6 +4,10 @@ Each retrieved passage contributes its sentence most relevant to the topic, with
 publication date and, when the sentence states one, the date of the event, read by
 ``assistant.language.dates.event_date`` (full and AP-style dates, weekdays and relative words
 resolved against the publication date, upcoming events placed after it).
+
+The topic is read like a question (``question.constraints``): an outlet named as a source and
+calendar times filter, relative times ("last month", as of ``Filters.as_of`` or the newest
+article) favour articles of that window, and the timeline's notes say what was applied.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from assistant.engines.sentences import score_sentences
 from assistant.language.dates import event_date
+from assistant.question.constraints import read_constraints
 from assistant.retrieve import retrieve
 from assistant.settings import RetrievalSettings
 from assistant.types import Filters
@@ -40,6 +45,10 @@ class Timeline(BaseModel):
     topic: str
     filters: Filters
     events: list[Event]
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the topic itself asked to filter or favour (an outlet, dates).",
+    )
 
 
 def build_timeline(
@@ -50,10 +59,14 @@ def build_timeline(
     k: int = 30,
 ) -> Timeline:
     """The most relevant sentence of each of the top ``k`` passages, ordered by date."""
-    hits = retrieve(library, topic, k, filters, options)
+    summary = library.summary()
+    outlets = [name for name, _ in summary.outlets]
+    stated = read_constraints(topic, filters, outlets, summary.date_span[1])
+    about = stated.remainder
+    hits = retrieve(library, about, k, stated.filters, options, stated.boost)
     pool = [(h, s, e, t) for h in hits for (s, e), t in h.sentence_texts()]
     best: dict[str, Event] = {}
-    for cand in score_sentences(topic, pool, library.reader):
+    for cand in score_sentences(about, pool, library.reader):
         hit = cand.hit
         if hit.passage_id in best:
             continue
@@ -73,4 +86,4 @@ def build_timeline(
             e.start,
         ),
     )
-    return Timeline(topic=topic, filters=filters, events=list(events))
+    return Timeline(topic=topic, filters=stated.filters, events=list(events), notes=stated.notes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,24 @@ def test_ask_with_research_and_timeline(research) -> None:
         "2024-01-02",
         "on Tuesday",
     )  # 2024-01-07 is a Sunday
+
+
+@pytest.mark.slow
+def test_timeline_reads_the_topics_outlet_and_times(research) -> None:
+    bot, _ = research
+    topic = "Ukrainian troops retreating toward Konstantinovka"
+    # a calendar time in the topic filters, and the timeline says so
+    before = bot.timeline(f"{topic} before January 2024", k=10)
+    assert before.events == [] and before.filters.until == date(2023, 12, 31)
+    assert before.notes == [
+        "Searched articles published until 2023-12-31 (from “before january 2024”)."
+    ]
+    # an outlet named as a source limits the timeline to it
+    reuters = bot.timeline(f"{topic} according to Reuters", k=10)
+    assert {e.outlet for e in reuters.events} == {"Reuters"}
+    assert any("Reuters" in n for n in reuters.notes)
+    # "this week" as of a day favours that week's reports, named in a note
+    week = bot.timeline(f"{topic} this week", {"as_of": "2024-01-08"}, k=10)
+    assert week.filters.as_of is not None
+    assert any("counted back from the date asked as of, 2024-01-08" in n for n in week.notes)
+    assert bot.timeline(topic, k=10).notes == []

@@ -53,6 +53,8 @@ def test_cards_and_timeline_escape_titles_quotes_and_links() -> None:
     )
     listed = timeline_html(Timeline(topic="t", filters=Filters(), events=[event]))
     assert "<script" not in listed and f"<b>undated</b> — {SAFE}: “{SAFE}”" in listed
+    noted = timeline_html(Timeline(topic="t", filters=Filters(), events=[], notes=[EVIL]))
+    assert "<script" not in noted and f"Note: {SAFE}" in noted and "Nothing found." in noted
 
 
 def test_the_api_reference_escapes_the_schema() -> None:
