@@ -17,7 +17,8 @@ def timeline_tab(assistant: Assistant, filters: list[gr.components.Component]) -
             topic = gr.Textbox(label="Topic or question", scale=5, elem_id="timeline-topic")
             lay_out = gr.Button("Show timeline", variant="primary", scale=1, elem_id="timeline-go")
         gr.Markdown(
-            "Uses the filters of the Ask tab. Event dates come from the text when it "
+            'Uses the filters of the Ask tab, "Ask as of" included; times and outlets named '
+            "in the topic are read as in a question. Event dates come from the text when it "
             "states one; otherwise the publication date orders the passage."
         )
         timeline_box = gr.HTML(elem_id="timeline")

@@ -410,6 +410,20 @@ try {
       `the timeline should date the reopening and name the outlet: ${text}`);
     check(!(await page.evaluate(() => window.__pwned)), 'no script from the article may run');
     await shot(page, 'timeline');
+    // the topic's own time is read as of the "Ask as of" day (a filter of the Ask tab)
+    await page.getByRole('tab', { name: 'Ask' }).click();
+    await page.locator('#as-of textarea, #as-of input').first().fill('2024-03-05');
+    await page.locator('#active-filters', { hasText: 'as of 2024-03-05' }).waitFor();
+    await page.getByRole('tab', { name: 'Timeline' }).click();
+    await page.locator('#timeline-topic textarea').fill('main bridge reopened this week');
+    await page.locator('#timeline-go').click();
+    await page.locator('#timeline .nd-note',
+      { hasText: 'counted back from the date asked as of, 2024-03-05' }).waitFor({ timeout: T_ANSWER });
+    await page.locator('#timeline-list li').first().waitFor({ timeout: T_ANSWER });
+    await shot(page, 'timeline-as-of');
+    await page.getByRole('tab', { name: 'Ask' }).click();
+    await page.locator('#as-of textarea, #as-of input').first().fill('');
+    await page.locator('#active-filters', { hasText: 'as of' }).waitFor({ state: 'detached' });
   });
 
   await step('h. conversation: a pronoun follow-up, a date question, a conflict', async () => {
