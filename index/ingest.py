@@ -137,6 +137,12 @@ def _within_limits(item: Item) -> Item:
     return item
 
 
+_EARLIER = (
+    "an earlier version of the article stored for this source, which a later one replaced; "
+    "delete the article to load this version again"
+)
+
+
 def _classify(
     library: Library,
     parsed: ParsedArticle,
@@ -150,8 +156,16 @@ def _classify(
     article_id = content_id(parsed.text)
     key = parsed.key or f"text:{article_id}"
     previous = keys.get(key) or library.catalog.article_for_key(key)
-    keys[key] = article_id
     result = ItemResult(parsed.origin, "added", article_id, parsed.title)
+    replaced = previous is not None and previous != article_id and key not in keys
+    if previous is not None and replaced and library.catalog.superseded(key, article_id):
+        # An earlier version, replaced by the one stored (a dump holding a URL twice, ingested
+        # again): not brought back, so re-running the same inputs changes nothing.
+        keys[key] = previous
+        result.status, result.reason = "unchanged", _EARLIER
+        report.items.append(result)
+        return
+    keys[key] = article_id
     source = Source(
         key=key, url=parsed.url, outlet=parsed.outlet, title=parsed.title,
         published_at=parsed.published_at,

@@ -71,6 +71,10 @@ class Catalog(ABC):
         """The article id a source key (URL or file URI) currently points to."""
 
     @abstractmethod
+    def superseded(self, key: str, article_id: str) -> bool:
+        """Whether ``article_id`` is an earlier version at ``key``, replaced by a later one."""
+
+    @abstractmethod
     def committed(self, article_ids: Iterable[str]) -> set[str]:
         """The subset of ``article_ids`` that are committed."""
 

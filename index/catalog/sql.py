@@ -25,6 +25,7 @@ from index.catalog.base import (
     chunked,
     title_patterns,
 )
+from index.catalog.sources import SUPERSEDED, forget_versions, point_sources
 from index.names import capitalised_words
 from index.types import Article, Match, Passage, Source
 
@@ -174,6 +175,10 @@ class SqlCatalog(Catalog):
         rows = self._rows("SELECT article_id FROM sources WHERE key = ?", (key,))
         return rows[0][0] if rows else None
 
+    def superseded(self, key: str, article_id: str) -> bool:
+        """Whether ``article_id`` is an earlier version at ``key``, replaced by a later one."""
+        return bool(self._rows(SUPERSEDED, (key, article_id)))
+
     def committed(self, article_ids: Iterable[str]) -> set[str]:
         """The subset of ``article_ids`` that are committed."""
         return {r[0] for r in self._rows_in("SELECT id FROM articles WHERE id {in}", article_ids)}
@@ -207,7 +212,7 @@ class SqlCatalog(Catalog):
             for article, passages, ts in articles:
                 self._insert_article(cur, article, passages, ts)
             self._unpend(cur, [a.id for a, _, _ in articles])
-            candidates = self._point_sources(cur, sources)
+            candidates = point_sources(cur, self._sql, sources)
             unsourced = self._sql("SELECT 1 FROM sources WHERE article_id = ?")
             orphans = [c for c in candidates if not cur.execute(unsourced, (c,)).fetchone()]
             self._pend(cur, orphans)
@@ -219,6 +224,7 @@ class SqlCatalog(Catalog):
         """Remove an article, its sources and passages; leaves a pending intent for its vectors."""
         with self._transaction() as db, closing(db.cursor()) as cur:
             self._pend(cur, [article_id])
+            forget_versions(cur, self._sql, article_id)
             cur.execute(self._sql("DELETE FROM articles WHERE id = ?"), (article_id,))
             deleted = bool(cur.rowcount > 0)
             cur.execute(_BUMP)
@@ -248,28 +254,6 @@ class SqlCatalog(Catalog):
             self._sql("INSERT INTO names (word) VALUES (?) ON CONFLICT DO NOTHING"),
             [(w,) for w in sorted(capitalised_words(article.text))],
         )
-
-    def _point_sources(self, cur: Any, sources: SourceRows) -> list[str]:
-        """Insert or re-point source keys; returns the articles that lost a key, in order."""
-        candidates: list[str] = []
-        for article_id, source, added_at in sources:
-            old = cur.execute(
-                self._sql("SELECT article_id FROM sources WHERE key = ?"), (source.key,)
-            ).fetchone()
-            cur.execute(
-                self._sql(
-                    "INSERT INTO sources (key, article_id, url, outlet, title, published_at, "
-                    "added_at) VALUES (?,?,?,?,?,?,?) ON CONFLICT (key) DO UPDATE SET "
-                    "article_id = excluded.article_id, url = excluded.url, "
-                    "outlet = excluded.outlet, title = excluded.title, "
-                    "published_at = excluded.published_at, added_at = excluded.added_at"
-                ),
-                (source.key, article_id, source.url, source.outlet, source.title,
-                 source.published_at, added_at),
-            )  # fmt: skip
-            if old and old[0] != article_id and old[0] not in candidates:
-                candidates.append(old[0])
-        return candidates
 
     # -- reads --------------------------------------------------------------------------------
 

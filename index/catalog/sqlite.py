@@ -60,6 +60,13 @@ CREATE TABLE IF NOT EXISTS passages (
 );
 CREATE INDEX IF NOT EXISTS passages_article ON passages (article_id);
 CREATE TABLE IF NOT EXISTS pending (article_id TEXT PRIMARY KEY);
+-- Earlier versions of the article at a source key (the same URL with another text), replaced
+-- by a later one: ingesting one of them again does not bring it back.
+CREATE TABLE IF NOT EXISTS superseded (
+    key TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    PRIMARY KEY (key, article_id)
+);
 -- The lexical index: BM25 over passage text and article title, written in the same
 -- transactions as the passages, so it can never disagree with the catalog.
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(

@@ -96,3 +96,30 @@ def test_the_password_stays_out_of_reprs(monkeypatch: pytest.MonkeyPatch) -> Non
     assert "s3cret" not in repr(settings) and "s3cret" not in str(settings.model_dump())
     assert settings.catalog_url is not None
     assert settings.catalog_url.get_secret_value().endswith("@db.internal:5432/nd")
+
+
+def test_a_catalog_at_the_first_revision_is_upgraded_keeping_its_rows(
+    tmp_path: Path, catalog_url: str
+) -> None:
+    import sqlalchemy
+    from alembic import command
+    from alembic.config import Config
+
+    from index.catalog.migrate import MIGRATIONS, sqlalchemy_url
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = sqlalchemy.create_engine(sqlalchemy_url(catalog_url))
+    with engine.begin() as conn:  # a database made by the version before 0002
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")
+    engine.dispose()
+    with psycopg.connect(catalog_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO meta (key, value) VALUES ('kept', 'yes')")
+        assert conn.execute("SELECT to_regclass('superseded')").fetchone() == (None,)
+    catalog = open_catalog(tmp_path, catalog_url)  # upgrades to head
+    assert catalog.get_meta("kept") == "yes"
+    assert catalog.superseded("https://x.example/a", "a1") is False
+    catalog.close()
+    with psycopg.connect(catalog_url, autocommit=True) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0002",)

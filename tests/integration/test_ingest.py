@@ -171,6 +171,37 @@ def test_update_by_url_replaces_old_passages(library: Library, tmp_path: Path) -
     check_consistent(library)
 
 
+def test_a_url_held_twice_is_not_updated_back_and_forth(library: Library, tmp_path: Path) -> None:
+    """A dump holding one URL twice (a page crawled twice): ingesting it again changes nothing."""
+    url = "https://x.example/rates"
+    revised = ARTICLE_C.replace("5.5 percent", "5.75 percent") + " Markets fell after the decision."
+    older = write_jsonl(
+        tmp_path / "week1.jsonl", [{"title": "Rates", "text": ARTICLE_C, "url": url}]
+    )
+    newer = write_jsonl(tmp_path / "week2.jsonl", [{"title": "Rates", "text": revised, "url": url}])
+    first = ingest(library, [older, newer])
+    assert (first.added, first.updated) == (1, 1)
+    current = library.catalog.article_for_key(url)
+    vectors = library.store.count()
+    generation = library.catalog.generation()
+    again = ingest(library, [older, newer])
+    assert (again.added, again.updated, again.unchanged, again.passages) == (0, 0, 2, 0)
+    skipped = next(i for i in again.items if i.article_id != current)
+    assert skipped.status == "unchanged" and "earlier version" in (skipped.reason or "")
+    assert library.catalog.article_for_key(url) == current
+    assert library.store.count() == vectors and library.catalog.generation() == generation
+    # a version not seen before still updates; deleting the article forgets the history
+    third = ARTICLE_C.replace("5.5 percent", "6 percent")
+    ingest(
+        library,
+        [write_jsonl(tmp_path / "week3.jsonl", [{"title": "Rates", "text": third, "url": url}])],
+    )
+    assert library.catalog.article_for_key(url) not in (None, current)
+    assert library.delete(library.catalog.article_for_key(url) or "")
+    assert ingest(library, [older]).added == 1
+    check_consistent(library)
+
+
 def test_syndicated_copies_are_embedded_once(library: Library, tmp_path: Path) -> None:
     rows = [
         {"title": "Farmers protest", "text": ARTICLE_B, "url": "https://apnews.com/farmers"},

@@ -44,6 +44,7 @@ OWNERS = {
         "index.catalog.migrate",
         "index.catalog.migrations.env",
         "index.catalog.migrations.versions.0001_catalog",
+        "index.catalog.migrations.versions.0002_superseded",
     },
 }
 
