@@ -16,7 +16,7 @@ from assistant.engines.extractive import compose, compose_choice, decline
 from assistant.engines.extractive import confidence as evidence_confidence
 from assistant.engines.llm import build_messages, parse_reply, stream_reply, withhold_instructions
 from assistant.engines.sentences import Query, candidates, terms
-from assistant.question.constraints import read_constraints, window_note
+from assistant.question.constraints import constraints_in, window_note
 from assistant.question.followup import rewrite
 from assistant.retrieve import retrieve
 from assistant.settings import Settings
@@ -56,9 +56,7 @@ def respond(
         rewriter = model or chat_model()  # a configured model rewrites follow-ups for both engines
     standalone = rewrite(request.question, request.history, rewriter)
     text = standalone or request.question
-    summary = library.summary()
-    outlets = [name for name, _ in summary.outlets]
-    stated = read_constraints(text, request.filters, outlets, summary.date_span[1])
+    stated = constraints_in(library, text, request.filters)
     request = replace(request, filters=stated.filters)
     query = understand(
         stated.remainder, request.question, standalone, library, bool(opts.rare_weight),

@@ -157,8 +157,12 @@ def _classify(
     key = parsed.key or f"text:{article_id}"
     previous = keys.get(key) or library.catalog.article_for_key(key)
     result = ItemResult(parsed.origin, "added", article_id, parsed.title)
-    replaced = previous is not None and previous != article_id and key not in keys
-    if previous is not None and replaced and library.catalog.superseded(key, article_id):
+    if (
+        previous
+        and previous != article_id
+        and key not in keys
+        and library.catalog.superseded(key, article_id)
+    ):
         # An earlier version, replaced by the one stored (a dump holding a URL twice, ingested
         # again): not brought back, so re-running the same inputs changes nothing.
         keys[key] = previous

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from assistant.language.lexicon import MONTH_PATTERN, MONTHS
 from assistant.types import Filters
+from index.library import Library
 from index.types import published_within
 
 _MONTH = MONTH_PATTERN
@@ -180,6 +181,13 @@ def read_constraints(
         remainder = re.sub(re.escape(words), " ", remainder, flags=re.IGNORECASE)
     remainder = re.sub(r"\s+([,?.!])", r"\1", " ".join(remainder.split())).strip(" ,")
     return Constraints(filters, boost, notes, remainder or question)
+
+
+def constraints_in(library: Library, question: str, explicit: Filters) -> Constraints:
+    """``read_constraints`` against the library's outlets and newest article date."""
+    summary = library.summary()
+    outlets = [name for name, _ in summary.outlets]
+    return read_constraints(question, explicit, outlets, summary.date_span[1])
 
 
 def window_note(window: tuple[date, date] | None, published: list[str | None]) -> list[str]:

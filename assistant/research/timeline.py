@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from assistant.engines.sentences import score_sentences
 from assistant.language.dates import event_date
-from assistant.question.constraints import read_constraints
+from assistant.question.constraints import constraints_in
 from assistant.retrieve import retrieve
 from assistant.settings import RetrievalSettings
 from assistant.types import Filters
@@ -59,9 +59,7 @@ def build_timeline(
     k: int = 30,
 ) -> Timeline:
     """The most relevant sentence of each of the top ``k`` passages, ordered by date."""
-    summary = library.summary()
-    outlets = [name for name, _ in summary.outlets]
-    stated = read_constraints(topic, filters, outlets, summary.date_span[1])
+    stated = constraints_in(library, topic, filters)
     about = stated.remainder
     hits = retrieve(library, about, k, stated.filters, options, stated.boost)
     pool = [(h, s, e, t) for h in hits for (s, e), t in h.sentence_texts()]

@@ -39,11 +39,11 @@ def point_sources(cur: Any, sql: Callable[[str], str], rows: SourceRows) -> list
             (source.key, article_id, source.url, source.outlet, source.title,
              source.published_at, added_at),
         )  # fmt: skip
-        if old and old[0] != article_id:
+        if old and old[0] != article_id:  # re-pointed: the old text is now an earlier version
             cur.execute(sql(_REPLACED), (source.key, old[0]))
+            cur.execute(sql(_CURRENT), (source.key, article_id))
             if old[0] not in candidates:
                 candidates.append(old[0])
-        cur.execute(sql(_CURRENT), (source.key, article_id))
     return candidates
 
 
