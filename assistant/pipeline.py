@@ -12,10 +12,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from assistant.engines.chat import describe, model_name
-from assistant.engines.extractive import compose, compose_choice, decline
-from assistant.engines.extractive import confidence as evidence_confidence
+from assistant.engines.extractive import compose, compose_choice, decline, evidence
 from assistant.engines.llm import build_messages, parse_reply, stream_reply, withhold_instructions
-from assistant.engines.sentences import Query, candidates, terms
+from assistant.engines.sentences import Query, terms
 from assistant.question.constraints import constraints_in, window_note
 from assistant.question.followup import rewrite
 from assistant.retrieve import retrieve
@@ -28,6 +27,8 @@ from index.types import Hit
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
+
+    from assistant.reader.reading import ReadStage
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,9 @@ def respond(
     library: Library,
     settings: Settings,
     chat_model: Callable[[], BaseChatModel],
+    reader: ReadStage | None = None,
 ) -> Iterator[str | Answer]:
-    """Yield text deltas, then the final Answer."""
+    """Yield text deltas, then the final Answer (``reader``: reorders and weighs evidence)."""
     opts = settings.answer
     model = chat_model() if request.engine == "llm" else None
     rewriter = None
@@ -64,7 +66,7 @@ def respond(
     )  # fmt: skip
     k = max(settings.retrieval.k, opts.context_passages)
     hits = retrieve(
-        library, query.search_text(), k, stated.filters, settings.retrieval, stated.boost
+        library, query.search_text(), k, stated.filters, settings.retrieval, stated.boost, reader
     )
     if request.choices:
         hits = _with_choice_evidence(library, query, hits, request, settings)
@@ -76,10 +78,10 @@ def respond(
                 request.abstain,
             )  # fmt: skip
         else:
-            answer = compose(query, hits, embedder, request.filters, opts, request.abstain)
+            answer = compose(query, hits, embedder, request.filters, opts, request.abstain, reader)
         yield answer.body
     else:
-        answer = yield from _llm_answer(query, hits, request, settings, model, embedder)
+        answer = yield from _llm_answer(query, hits, request, settings, model, embedder, reader)
     dates = [c.published_at for c in answer.citations]
     notes = answer.notes + stated.notes + window_note(stated.boost, dates) + _notes(query)
     text = answer.text + "".join(f"\n\nNote: {n}" for n in notes)
@@ -147,13 +149,14 @@ def _llm_answer(
     settings: Settings,
     model: BaseChatModel,
     embedder: SentenceEmbedder,
+    reader: ReadStage | None = None,
 ) -> Generator[str, None, Answer]:
     """Stream the model's reply, then return it parsed and checked."""
     opts = settings.answer
     context = hits[: opts.context_passages]
     question = query.text
-    ranked = candidates(query, context, embedder, opts.sentence_limit)
-    confidence = round(evidence_confidence(query, hits, ranked, opts), 4)
+    ranked, confidence = evidence(query, hits, embedder, opts, reader)
+    confidence = round(confidence, 4)
     name = describe(settings.llm) if settings.llm.provider != "none" else model_name(model)
     if not ranked or (request.abstain and confidence < opts.min_relevance):
         # Nothing retrieved is relevant enough: decline without asking the model to guess.

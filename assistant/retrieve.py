@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +22,9 @@ from assistant.settings import RetrievalSettings
 from assistant.types import Filters
 from index.library import Library
 from index.types import Hit, Match
+
+if TYPE_CHECKING:
+    from assistant.reader.reading import ReadStage
 
 
 def date_bounds(filters: Filters) -> tuple[int | None, int | None]:
@@ -62,11 +66,13 @@ def retrieve(
     filters: Filters,
     options: RetrievalSettings | None = None,
     boost: tuple[date, date] | None = None,
+    reader: ReadStage | None = None,
 ) -> list[Hit]:
     """The ``k`` best passages for ``question`` within ``filters``.
 
     ``boost``: favour passages of articles published in this window, first and last day
     included (a question saying "last week"), by ``options.recency_boost`` on the rerank score.
+    ``reader``: the reader reads the best candidates against the question and reorders them.
     """
     options = options or RetrievalSettings()
     since, until = date_bounds(filters)
@@ -92,6 +98,8 @@ def retrieve(
             hits = _by_article(hits, options.article_weight)
     else:
         hits = [h.model_copy(update={"score": round(by_id[h.passage_id].fused, 6)}) for h in hits]
+    if reader is not None:
+        hits = reader.rerank(question, hits)
     if boost is not None:
         hits = _boost(hits, boost, options.recency_boost)
     if options.max_per_article:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
@@ -30,6 +31,7 @@ from assistant.question.checks import (
     check_question,
 )
 from assistant.question.history import check_history
+from assistant.reader.reading import ReadStage, open_reader
 from assistant.research.corroborate import corroborate
 from assistant.research.timeline import Timeline, build_timeline
 from assistant.retrieve import retrieve
@@ -42,6 +44,8 @@ from index.types import Article, Hit
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
+
+logger = logging.getLogger("newsdesk")
 
 __all__ = [
     "MAX_ARTICLES_PER_REQUEST", "MAX_ARTICLE_CHARS", "MAX_QUESTION_CHARS", "Assistant", "Stats",
@@ -116,10 +120,21 @@ class Assistant(Adding):
             library.lock_wait = ix.lock_wait
             return library
 
+    @cached_property
+    def reader(self) -> ReadStage | None:
+        """The reader (``settings.reader``), its weights checked; None when it is off.
+
+        Raises ``ReaderUnavailable`` naming the file and the fix when the weights are missing
+        or corrupt, unless ``reader.if_missing`` is ``fallback`` (then it logs and is None).
+        """
+        return open_reader(self.settings.reader, lambda message: logger.warning(message))
+
     def open(self) -> None:
-        """Open the library and repair what a dead writer left (servers: before listening)."""
+        """Open the library, repair what a dead writer left and load the reader (servers)."""
         with translated():
             self.library.repair()
+        if self.reader is not None:
+            self.reader.reader.model.load()
 
     def search(
         self, question: str, k: int | None = None, filters: Filters | dict[str, Any] | None = None
@@ -136,6 +151,7 @@ class Assistant(Adding):
                 k,
                 check_filters(filters),
                 self.settings.retrieval,
+                reader=self.reader,
             )
 
     @cached_property
@@ -196,7 +212,9 @@ class Assistant(Adding):
         )
         with translated():
             self._require_articles()
-            for item in respond(request, self.library, self.settings, lambda: self.chat_model):
+            reader = self.reader
+            chat = lambda: self.chat_model  # noqa: E731
+            for item in respond(request, self.library, self.settings, chat, reader):
                 if isinstance(item, Answer) and research:
                     item = self._research(item)
                 yield item

@@ -106,6 +106,47 @@ class RetrievalSettings(_Section):
     )
 
 
+class ReaderSettings(_Section):
+    """The reader: a cross-encoder trained here that reads passages against the question."""
+
+    enabled: bool = Field(
+        True,
+        description="Read the best candidates against the question (rerank, quoted sentence, "
+        "declining). false: today's order from cosine and BM25 alone.",
+    )
+    folder: Path | None = Field(
+        None,
+        description="A folder with reader.safetensors and reader.json (from `newsdesk train "
+        "reader`); default: the weights shipped with newsdesk.",
+    )
+    if_missing: Literal["error", "fallback"] = Field(
+        "error",
+        description="When the weights are missing or corrupt: error (refuse to start, naming "
+        "the file and the fix) or fallback (log it once and answer without the reader).",
+    )
+    depth: int = Field(
+        12, ge=0, le=200, description="Top candidates the reader reads for each question."
+    )
+    window_tokens: int = Field(
+        64, ge=8, le=200, description="Most word pieces of a passage read at once (a window)."
+    )
+    rerank_weight: float = Field(
+        1.0, ge=0, le=10, description="Rerank: weight of the reader's probability."
+    )
+    sentence_weight: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="Quoted sentence: weight of the reader's probability for its window.",
+    )
+    confidence_weight: float = Field(
+        0.5,
+        ge=0,
+        le=10,
+        description="Declining: weight of the reader's best probability in the confidence.",
+    )
+
+
 class AnswerSettings(_Section):
     """How answers are composed."""
 
@@ -243,6 +284,7 @@ class Settings(BaseSettings):
     index: IndexSettings = Field(default_factory=IndexSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    reader: ReaderSettings = Field(default_factory=ReaderSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
 

@@ -41,7 +41,7 @@ from sklearn.model_selection import KFold  # noqa: E402
 from assistant.engines.sentences import Query  # noqa: E402
 from assistant.evaluation import data  # noqa: E402
 from assistant.evaluation.memo import MemoEmbedder  # noqa: E402
-from assistant.evaluation.realtimeqa import _open  # noqa: E402
+from assistant.evaluation.stores import open_store as _open  # noqa: E402
 from assistant.question.answertype import expected_type, terms, type_score  # noqa: E402
 from assistant.retrieve import _collapse_copies, fuse, retrieve  # noqa: E402
 from assistant.service import Assistant  # noqa: E402

@@ -27,6 +27,7 @@ from assistant.cli.output import (
     progress_bars,
     secho,
 )
+from assistant.cli.train import train_group
 
 if TYPE_CHECKING:
     from assistant.service import Assistant
@@ -324,6 +325,7 @@ def serve(assistant: Assistant, host: str, port: int) -> None:
 
 
 cli.add_command(evaluate)
+cli.add_command(train_group)
 
 
 def _limit_malloc_arenas() -> None:

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from assistant.engines.choices import weigh_choices
 from assistant.engines.sentences import Candidate, Query, candidates, coverage, rare_coverage
 from assistant.language.attribution import attribute
 from assistant.language.lexicon import REPORTING_VERBS
 from assistant.question.answertype import wants_date
+from assistant.reader.reading import best
 from assistant.settings import AnswerSettings
 from assistant.types import Answer, Citation, Filters, Source
 from index.embed import SentenceEmbedder
 from index.types import Hit
 from prompts import render
+
+if TYPE_CHECKING:
+    from assistant.reader.reading import Reading, ReadStage
 
 DECLINE = "The loaded articles do not answer this question."
 EVIDENCE_DEPTH = 3  # passages whose words the confidence checks
@@ -34,6 +39,7 @@ def compose(
     filters: Filters | None = None,
     options: AnswerSettings | None = None,
     abstain: bool = True,
+    reader: ReadStage | None = None,
 ) -> Answer:
     """Answer ``question`` by quoting the best sentences of the top hits.
 
@@ -41,16 +47,15 @@ def compose(
     many sentences to quote at most (``max_sentences``) and the relevance below which it
     declines (``min_relevance``): the retrieved passages are then offered as leads, not as an
     answer. With ``abstain=False`` it answers anyway (``confidence`` still tells how relevant
-    the best sentence was).
+    the best sentence was). ``reader``: its reading of the top hits weighs in the choice of
+    sentences and in the confidence.
     """
     filters = filters or Filters()
     options = options or AnswerSettings()
-    context_passages = options.context_passages
     max_sentences = options.max_sentences
     min_relevance = options.min_relevance
     query = Query.of(question)
-    ranked = candidates(query, hits[:context_passages], embedder, options.sentence_limit)
-    best = confidence(query, hits, ranked, options)
+    ranked, best = evidence(query, hits, embedder, options, reader)
     if not ranked or (abstain and best < min_relevance):
         return decline(query.text, hits, filters, best)
     top = ranked[0].score
@@ -127,17 +132,37 @@ def compose_choice(
     return _answer(query.text, body, hits, filters, best, citations, choices, top.index)
 
 
+def evidence(
+    query: Query,
+    hits: list[Hit],
+    embedder: SentenceEmbedder,
+    options: AnswerSettings,
+    reader: ReadStage | None = None,
+) -> tuple[list[Candidate], float]:
+    """The scored sentences of the context passages, best first, and the confidence."""
+    context = hits[: options.context_passages]
+    reading: Reading | None = None
+    if reader is not None:
+        reading = reader.read(query.search_text(), hits[: max(len(context), EVIDENCE_DEPTH)])
+    weight = reader.settings.sentence_weight if reader else 0.0
+    ranked = candidates(query, context, embedder, options.sentence_limit, reading, weight)
+    read_weight = reader.settings.confidence_weight if reader else 0.0
+    return ranked, confidence(query, hits, ranked, options, reading, read_weight)
+
+
 def confidence(
     question: str | Query,
     hits: list[Hit],
     ranked: list[Candidate],
     options: AnswerSettings | None = None,
+    reading: Reading | None = None,
+    read_weight: float = 0.0,
 ) -> float:
     """How sure we are that the passages answer the question (calibrated in ``newsdesk eval``).
 
     The best sentence's relevance, plus ``coverage_weight`` x the share of the question's names
     and numbers present in the top three passages, plus ``rare_weight`` x the share of its rare
-    words there (weighed by rarity).
+    words there (weighed by rarity), plus ``read_weight`` x the reader's best probability there.
     """
     if not ranked:
         return 0.0
@@ -146,6 +171,8 @@ def confidence(
     score = ranked[0].score + options.coverage_weight * coverage(question, top)
     if options.rare_weight:
         score += options.rare_weight * rare_coverage(question, top)
+    if reading and read_weight:
+        score += read_weight * max(best(reading, h.passage_id) for h in top)
     return score
 
 

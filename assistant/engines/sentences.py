@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from assistant.question.answertype import expected_type, terms, type_score
+from assistant.reader.reading import Reading, window_of
 from index.embed import SentenceEmbedder
 from index.types import Hit
 
@@ -118,6 +119,8 @@ class Candidate:
         focused: share of a follow-up question's own words in the sentence.
         dated: 1 when the sentence's article was published in the time the question names
             ("this week", counted back from ``Filters.as_of`` or the newest article), else 0.
+        read: the reader's probability that the sentence's window answers the question,
+            times ``reader.sentence_weight`` (0 when the reader did not read it).
     """
 
     hit: Hit
@@ -130,6 +133,7 @@ class Candidate:
     context: float = 0.0
     focused: float = 0.0
     dated: float = 0.0
+    read: float = 0.0
 
     @property
     def score(self) -> float:
@@ -141,16 +145,24 @@ class Candidate:
             + CONTEXT_WEIGHT * self.context
             + 0.5 * self.focused
             + TIME_WEIGHT * self.dated
+            + self.read
         )
 
 
 def candidates(
-    question: str | Query, hits: list[Hit], embedder: SentenceEmbedder, limit: int = 0
+    question: str | Query,
+    hits: list[Hit],
+    embedder: SentenceEmbedder,
+    limit: int = 0,
+    reading: Reading | None = None,
+    read_weight: float = 0.0,
 ) -> list[Candidate]:
     """Every distinct sentence of ``hits`` with its relevance to ``question``, best first.
 
     With ``limit``, only that many sentences are scored by the model: those sharing most of the
     question's words or its answer type, then the earlier passages' (see ``score_sentences``).
+    ``reading``: the reader's windows for these hits; ``read_weight`` x the probability of a
+    sentence's window adds to its score.
     """
     seen: set[tuple[str, int]] = set()
     seen_text: set[str] = set()
@@ -163,7 +175,7 @@ def candidates(
             seen.add((hit.article_id, start))
             seen_text.add(norm)
             pool.append((hit, start, end, text))
-    return score_sentences(question, pool, embedder, limit)
+    return score_sentences(question, pool, embedder, limit, reading, read_weight)
 
 
 def score_sentences(
@@ -171,6 +183,8 @@ def score_sentences(
     pool: list[tuple[Hit, int, int, str]],
     embedder: SentenceEmbedder,
     limit: int = 0,
+    reading: Reading | None = None,
+    read_weight: float = 0.0,
 ) -> list[Candidate]:
     """Score (hit, start, end, text) sentences against ``question``, best first.
 
@@ -201,6 +215,7 @@ def score_sentences(
                 context=_share(groups, around),
                 focused=_share(focus, found),
                 dated=float(hit.published_in(query.window)),
+                read=_read(reading, hit, start, end, read_weight),
             )
         )
     if limit and len(scored) > limit:
@@ -210,6 +225,13 @@ def score_sentences(
     semantic = embedder.encode([c.text for c in scored]) @ question_vector
     scored = [replace(c, semantic=float(sim)) for c, sim in zip(scored, semantic, strict=True)]
     return sorted(scored, key=lambda c: c.score, reverse=True)
+
+
+def _read(reading: Reading | None, hit: Hit, start: int, end: int, weight: float) -> float:
+    if not reading or not weight:
+        return 0.0
+    window = window_of(reading, hit, start, end)
+    return weight * window.probability if window else 0.0
 
 
 def _share(groups: list[set[str]], found: set[str]) -> float:

@@ -13,114 +13,24 @@ time):
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from assistant.evaluation import data
+from assistant.evaluation.abstention import abstention
 from assistant.evaluation.baselines import BM25Baseline, DenseBaseline, chunk_articles
 from assistant.evaluation.memo import MemoEmbedder
 from assistant.evaluation.metrics import (
-    calibrate,
+    RetrievalScores,
     compare,
     percentile,
-    rates,
     score_retrieval,
 )
+from assistant.evaluation.stores import Log, open_store, store_key
 from assistant.service import Assistant
 from assistant.settings import Settings
-
-Log = Callable[[str], None]
-
-
-def _store_key(settings: Settings, weeks: list[str]) -> str:
-    ix = settings.index
-    spec = f"{ix.model}|{ix.passage_tokens}|{ix.overlap_sentences}|{','.join(weeks)}"
-    return hashlib.sha256(spec.encode()).hexdigest()[:10]
-
-
-def _open(
-    work: Path,
-    name: str,
-    settings: Settings,
-    embedder: MemoEmbedder,
-    files: list[Path],
-    log: Log,
-) -> Assistant:
-    home = work / f"{name}-{_store_key(settings, [f.name for f in files])}"
-    bot = Assistant(home=home, settings=settings)
-    bot.embedder = embedder
-    started = time.perf_counter()
-    embedder.remember = True
-    try:
-        report = bot.ingest(files)
-    finally:
-        embedder.remember = False
-    log(f"{name}: {report.summary()} ({time.perf_counter() - started:.0f}s) in {home}")
-    return bot
-
-
-def _confidences(
-    bot: Assistant, items: list[data.Question], with_choices: bool
-) -> tuple[list[float], list[float]]:
-    """(confidence, ask latency in ms) for each question, whatever the engine would decide."""
-    confidences, latencies = [], []
-    for q in items:
-        started = time.perf_counter()
-        answer = bot.ask(
-            q.text, q.filters, list(q.choices) if with_choices else None, abstain=False
-        )
-        latencies.append((time.perf_counter() - started) * 1000)
-        confidences.append(answer.confidence)
-    return confidences, latencies
-
-
-# Weights of the confidence's parts tried (``answer.coverage_weight``, ``answer.rare_weight``).
-WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8)
-
-
-def _parts(bot: Assistant, items: list[data.Question]) -> list[tuple[float, float, float]]:
-    """For each question (best sentence, name/number coverage, rare-word coverage).
-
-    The confidence is linear in its parts, so three asks with the weights set to (0, 0), (1, 0)
-    and (0, 1) give each part; any weighting is then a sum, without asking again.
-    """
-    default = bot.settings.answer
-    runs = []
-    try:
-        for cw, rw in ((0.0, 0.0), (1.0, 0.0), (0.0, 1.0)):
-            bot.settings.answer = default.model_copy(
-                update={"coverage_weight": cw, "rare_weight": rw}
-            )
-            runs.append(_confidences(bot, items, with_choices=False)[0])
-    finally:
-        bot.settings.answer = default
-    return [
-        (base, round(cov - base, 4), round(rare - base, 4))
-        for base, cov, rare in zip(*runs, strict=True)
-    ]
-
-
-def weigh(parts: list[tuple[float, float, float]], cw: float, rw: float) -> list[float]:
-    """Confidences from their parts with these weights."""
-    return [b + cw * c + rw * r for b, c, r in parts]
-
-
-def weight_grid(
-    inside: list[tuple[float, float, float]], outside: list[tuple[float, float, float]]
-) -> list[dict[str, float]]:
-    """For each pair of weights, the threshold that answers 0.9 of in-corpus questions here."""
-    grid = []
-    for cw in WEIGHTS:
-        for rw in WEIGHTS:
-            a, b = weigh(inside, cw, rw), weigh(outside, cw, rw)
-            threshold = calibrate(a, b, min_answer=0.9)
-            grid.append({"coverage_weight": cw, "rare_weight": rw,
-                         "threshold": round(threshold, 4), **rates(a, b, threshold)})  # fmt: skip
-    return grid
 
 
 def run(
@@ -151,7 +61,7 @@ def run(
     log(f"{data_dir.name}: {len(selected)} weeks, {len(questions)} questions, "
         f"{len(answerable)} answerable")  # fmt: skip
 
-    full = _open(work, "full", settings, embedder, data.article_files(data_dir, selected), log)
+    full = open_store(work, "full", settings, embedder, data.article_files(data_dir, selected), log)
     report: dict[str, Any] = {
         "data": str(data_dir),
         "split": data_dir.name,
@@ -166,22 +76,15 @@ def run(
     k = 10
     ours = score_retrieval(lambda q: [h.text for h in full.search(q, k=k)], answerable)
     report["retrieval"]["newsdesk"] = ours.as_dict()
+    if full.reader is not None:  # today's order without the reader, in the same run
+        unread = _without_reader(full, answerable, k)
+        report["retrieval"]["newsdesk, reader off"] = unread.as_dict()
+        report["paired_reader"] = compare(ours, unread)
     if ablations:
         report["ablations"] = _ablations(full, answerable, k)
     if baselines:
-        chunks = chunk_articles(data.article_files(data_dir, selected))
-        log(f"baselines: {len(chunks)} RecursiveCharacterTextSplitter(1000, 200) chunks")
-        started = time.perf_counter()
-        embedder.remember = True
-        dense = DenseBaseline(chunks, embedder, work / f"baseline-{_store_key(settings, selected)}")
-        embedder.remember = False
-        log(f"dense baseline ready ({time.perf_counter() - started:.0f}s)")
-        tutorial = score_retrieval(dense.search, answerable)
-        report["retrieval"]["tutorial"] = tutorial.as_dict()
-        report["paired"] = compare(ours, tutorial)
-        bm25 = BM25Baseline(chunks)
-        report["retrieval"]["bm25"] = score_retrieval(bm25.search, answerable).as_dict()
-
+        _baselines(report, data.article_files(data_dir, selected), work, settings, embedder,
+                   (ours, answerable), log)  # fmt: skip
     return report
 
 
@@ -200,11 +103,11 @@ def run_answers(
     )
     questions = data.questions(data_dir, selected, dated)
     answerable = data.answerable(questions, data.article_texts(data_dir, selected))
-    full = _open(work, "full", settings, embedder, data.article_files(data_dir, selected), log)
+    full = open_store(work, "full", settings, embedder, data.article_files(data_dir, selected), log)
     report["answers"] = _answers(full, questions, answerable)
     log(f"{report['split']}: answers {report['answers']}")
     if len(selected) >= 2:
-        report["abstention"] = _abstention(data_dir, work, settings, embedder, selected, log, dated)
+        report["abstention"] = abstention(data_dir, work, settings, embedder, selected, log, dated)
     report["asked_as_of_question_date"] = dated
     return report
 
@@ -223,6 +126,35 @@ ABLATIONS: dict[str, dict[str, Any]] = {
     "BM25 candidates with every word": {"lexical_max_df": 0},
     "BM25 candidates without words in over 500 passages": {"lexical_max_df": 500},
 }
+
+
+def _baselines(
+    report: dict[str, Any], files: list[Path], work: Path, settings: Settings,
+    embedder: MemoEmbedder, scored: tuple[RetrievalScores, list[data.Question]], log: Log,
+) -> None:  # fmt: skip
+    """The LangChain tutorial pipeline and BM25 on the same articles, paired with ``ours``."""
+    ours, answerable = scored
+    chunks = chunk_articles(files)
+    log(f"baselines: {len(chunks)} RecursiveCharacterTextSplitter(1000, 200) chunks")
+    started = time.perf_counter()
+    embedder.remember = True
+    key = store_key(settings, [f.name.removesuffix("_gcs.jsonl") for f in files])
+    dense = DenseBaseline(chunks, embedder, work / f"baseline-{key}")
+    embedder.remember = False
+    log(f"dense baseline ready ({time.perf_counter() - started:.0f}s)")
+    tutorial = score_retrieval(dense.search, answerable)
+    report["retrieval"]["tutorial"] = tutorial.as_dict()
+    report["paired"] = compare(ours, tutorial)
+    bm25 = BM25Baseline(chunks)
+    report["retrieval"]["bm25"] = score_retrieval(bm25.search, answerable).as_dict()
+
+
+def _without_reader(bot: Assistant, answerable: list[data.Question], k: int) -> RetrievalScores:
+    reader, bot.reader = bot.reader, None
+    try:
+        return score_retrieval(lambda q: [h.text for h in bot.search(q, k=k)], answerable)
+    finally:
+        bot.reader = reader
 
 
 def _ablations(bot: Assistant, answerable: list[data.Question], k: int) -> dict[str, Any]:
@@ -269,54 +201,4 @@ def _answers(
         "mc_picked": round(picked / max(len(questions), 1), 4),
         "ask_p50_ms": round(percentile(latencies, 50), 1),
         "ask_p95_ms": round(percentile(latencies, 95), 1),
-    }
-
-
-def _abstention(
-    data_dir: Path,
-    work: Path,
-    settings: Settings,
-    embedder: MemoEmbedder,
-    selected: list[str],
-    log: Log,
-    dated: bool = True,
-) -> dict[str, Any]:
-    """Answered in-corpus and declined out-of-corpus questions, on two half-libraries.
-
-    Each half of the weeks gets its own store; it is asked its own answerable questions and
-    the other half's questions whose answer it does not hold. The headline rates use the
-    current threshold (``answer.min_relevance``, calibrated on the tuning split); the threshold
-    this split alone would choose is reported too.
-    """
-    halves = [selected[: len(selected) // 2], selected[len(selected) // 2 :]]
-    inside_parts: list[tuple[float, float, float]] = []
-    outside_parts: list[tuple[float, float, float]] = []
-    for i, own in enumerate(halves):
-        other = halves[1 - i]
-        bot = _open(
-            work, f"half-{i + 1}", settings, embedder, data.article_files(data_dir, own), log
-        )
-        texts = data.article_texts(data_dir, own)
-        mine = data.answerable(data.questions(data_dir, own, dated), texts)
-        foreign = data.questions(data_dir, other, dated)
-        held = {q.id for q in data.answerable(foreign, texts)}
-        foreign = [q for q in foreign if q.id not in held]
-        inside_parts += _parts(bot, mine)
-        outside_parts += _parts(bot, foreign)
-        log(f"half {i + 1}: {len(mine)} answerable, {len(foreign)} out-of-corpus questions")
-    opts = settings.answer
-    inside = weigh(inside_parts, opts.coverage_weight, opts.rare_weight)
-    outside = weigh(outside_parts, opts.coverage_weight, opts.rare_weight)
-    threshold = opts.min_relevance
-    fitted = calibrate(inside, outside, min_answer=0.9)
-    return {
-        "halves": [",".join(h) for h in halves],
-        "answerable": len(inside),
-        "out_of_corpus": len(outside),
-        "threshold": threshold,
-        "weights": [opts.coverage_weight, opts.rare_weight],
-        **rates(inside, outside, threshold),
-        "calibrated_here": {"threshold": round(fitted, 4), **rates(inside, outside, fitted)},
-        "grid": weight_grid(inside_parts, outside_parts),
-        "parts": {"answerable": inside_parts, "out_of_corpus": outside_parts},
     }

@@ -33,7 +33,9 @@ def _retrieval(reports: list[dict[str, Any]], width: int) -> list[str]:
     """Hits and MRR per system, paired differences, ablations."""
     lines: list[str] = []
     systems = [
-        s for s in ("tutorial", "newsdesk", "bm25") if all(s in r["retrieval"] for r in reports)
+        s
+        for s in ("tutorial", "newsdesk", "newsdesk, reader off", "bm25")
+        if all(s in r["retrieval"] for r in reports)
     ]
     for system in systems:
         lines.append(f"{system}:")
@@ -47,12 +49,14 @@ def _retrieval(reports: list[dict[str, Any]], width: int) -> list[str]:
                  [f"{r['retrieval'][system]['search_p50_ms']:.0f} / "
                   f"{r['retrieval'][system]['search_p95_ms']:.0f}" for r in reports], width)
         )  # fmt: skip
-    if all("paired" in r for r in reports):
-        lines.append("newsdesk - tutorial (bootstrap 95% interval; sign test p):")
+    for key, title in (("paired", "tutorial"), ("paired_reader", "reader off")):
+        if not all(key in r for r in reports):
+            continue
+        lines.append(f"newsdesk - {title} (bootstrap 95% interval; sign test p):")
         for metric in METRICS:
             cells = []
             for r in reports:
-                p = r["paired"][metric]
+                p = r[key][metric]
                 lo, hi = p["ci95"]
                 cells.append(f"{p['diff']:+.3f} [{lo:+.3f},{hi:+.3f}] p={p['sign_p']:.2f}")
             lines.append(_row(f"  {metric}", cells, max(width, 36)))
@@ -102,16 +106,21 @@ def transferred(reports: list[dict[str, Any]]) -> dict[str, Any] | None:
     grids = [r["abstention"].get("grid") for r in reports]
     if not all(grids):
         return None
-    best = max(grids[0], key=lambda g: (g["declined_out_of_corpus"],
-                                        -g["coverage_weight"] - g["rare_weight"]))  # fmt: skip
+    best = max(grids[0], key=lambda g: (
+        g["declined_out_of_corpus"],
+        -g["coverage_weight"] - g["rare_weight"] - g.get("reader_weight", 0.0),
+    ))  # fmt: skip
     cw, rw, threshold = best["coverage_weight"], best["rare_weight"], best["threshold"]
+    dw = best.get("reader_weight", 0.0)
     applied = []
     for r in reports:
         parts = r["abstention"]["parts"]
-        inside, outside = ([b + cw * c + rw * x for b, c, x in parts[k]]
+        inside, outside = ([p[0] + cw * p[1] + rw * p[2] + dw * (p[3] if len(p) > 3 else 0.0)
+                            for p in parts[k]]
                            for k in ("answerable", "out_of_corpus"))  # fmt: skip
         applied.append(rates(inside, outside, threshold))
-    return {"coverage_weight": cw, "rare_weight": rw, "threshold": threshold, "rates": applied}
+    return {"coverage_weight": cw, "rare_weight": rw, "reader_weight": dw,
+            "threshold": threshold, "rates": applied}  # fmt: skip
 
 
 def _transfer(reports: list[dict[str, Any]], width: int) -> list[str]:
@@ -120,7 +129,8 @@ def _transfer(reports: list[dict[str, Any]], width: int) -> list[str]:
         return []
     return [
         f"weights chosen on {reports[0]['split']}: coverage {chosen['coverage_weight']}, "
-        f"rare words {chosen['rare_weight']}, threshold {chosen['threshold']}",
+        f"rare words {chosen['rare_weight']}, reader {chosen['reader_weight']}, "
+        f"threshold {chosen['threshold']}",
         _row("  answered in-corpus / declined out", [
             f"{a['answered_answerable']:.3f} / {a['declined_out_of_corpus']:.3f}"
             for a in chosen["rates"]], width),

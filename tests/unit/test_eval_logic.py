@@ -100,16 +100,16 @@ def test_rare_words_missing_from_the_evidence_lower_coverage() -> None:
 
 
 def test_weights_chosen_on_the_tuning_split_are_applied_unchanged_to_the_others() -> None:
-    from assistant.evaluation.realtimeqa import weight_grid
+    from assistant.evaluation.abstention import weight_grid
     from assistant.evaluation.report import transferred
 
     # the best sentence alone cannot separate them; the rare-word part can
-    inside = [(0.8, 1.0, 1.0)] * 9 + [(0.7, 1.0, 0.9)]
-    outside = [(0.8, 1.0, 0.0)] * 10
+    inside = [(0.8, 1.0, 1.0, 0.0)] * 9 + [(0.7, 1.0, 0.9, 0.0)]
+    outside = [(0.8, 1.0, 0.0, 0.0)] * 10
     tuning = {"split": "tune", "abstention": {
         "grid": weight_grid(inside, outside),
         "parts": {"answerable": inside, "out_of_corpus": outside}}}  # fmt: skip
-    other_in, other_out = [(0.8, 0.0, 1.0)] * 4, [(0.9, 0.0, 0.0)] * 4
+    other_in, other_out = [(0.8, 0.0, 1.0, 0.0)] * 4, [(0.9, 0.0, 0.0, 0.0)] * 4
     confirm = {"split": "confirm", "abstention": {
         "grid": weight_grid(other_in, other_out),
         "parts": {"answerable": other_in, "out_of_corpus": other_out}}}  # fmt: skip
@@ -121,3 +121,18 @@ def test_weights_chosen_on_the_tuning_split_are_applied_unchanged_to_the_others(
     threshold = chosen["threshold"]
     expect_in = sum(0.8 + chosen["rare_weight"] >= threshold for _ in other_in) / 4
     assert chosen["rates"][1]["answered_answerable"] == expect_in
+
+
+def test_the_reader_part_of_the_confidence_is_weighed_when_it_separates() -> None:
+    from assistant.evaluation.abstention import weight_grid
+    from assistant.evaluation.report import transferred
+
+    inside = [(0.8, 1.0, 0.5, 0.9)] * 10
+    outside = [(0.8, 1.0, 0.5, 0.1)] * 10
+    report = {"split": "tune", "abstention": {
+        "grid": weight_grid(inside, outside),
+        "parts": {"answerable": inside, "out_of_corpus": outside}}}  # fmt: skip
+    chosen = transferred([report])
+    assert chosen is not None and chosen["reader_weight"] > 0
+    assert chosen["coverage_weight"] == chosen["rare_weight"] == 0  # lightest that separates
+    assert chosen["rates"][0] == {"answered_answerable": 1.0, "declined_out_of_corpus": 1.0}

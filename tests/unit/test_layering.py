@@ -16,14 +16,17 @@ UI = {"assistant.ui"} | {
     for p in (ROOT / "assistant" / "ui").glob("*.py")
     if p.stem != "__init__"
 }
-CLI = {"assistant.cli", "assistant.cli.commands", "assistant.cli.evaluate", "assistant.cli.output"}
+CLI = {
+    "assistant.cli", "assistant.cli.commands", "assistant.cli.evaluate", "assistant.cli.output",
+    "assistant.cli.train",
+}  # fmt: skip
 EDGES = {*CLI, *UI, *API}
 # third-party package -> the only modules allowed to import it
 OWNERS = {
     "chromadb": {"index.vectors"},
     "sentence_transformers": {"index.embed"},
-    "torch": {"index.embed"},
-    "transformers": {"index.embed"},
+    "torch": {"index.embed", "assistant.reader.model", "assistant.training.reader"},
+    "transformers": {"index.embed", "assistant.reader.model"},
     "gradio": UI,
     "gradio_client": set(),
     "fastapi": API,
@@ -31,7 +34,7 @@ OWNERS = {
     "jinja2": {"assistant.present.html"},
     "click": CLI,
     "uvicorn": {"assistant.cli.commands"},
-    "tqdm": {"assistant.cli.output"},
+    "tqdm": {"assistant.cli.output", "assistant.training.reader"},
     "bm25s": {"assistant.evaluation.baselines"},
     "spacy": {"assistant.language.attribution"},
     "langchain_text_splitters": {"assistant.evaluation.baselines"},
@@ -73,13 +76,14 @@ LAYERS = [
     {"language"},
     {"settings", "errors", "types"},
     {"question"},
+    {"reader"},
     {"retrieve"},
     {"engines"},
     {"research"},
     {"pipeline", "adding", "conversations", "uploads"},
     {"service"},
     {"present"},
-    {"integrations", "evaluation"},
+    {"integrations", "evaluation", "training"},
     {"http", "ui"},
     {"cli"},
 ]

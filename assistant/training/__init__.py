@@ -1,0 +1,1 @@
+"""Training the models newsdesk ships: the reader (``newsdesk train reader``)."""
