@@ -75,7 +75,7 @@ def respond(
         if request.choices:
             answer = compose_choice(
                 query, request.choices, hits, embedder, request.filters, opts.min_support,
-                request.abstain,
+                request.abstain, reader,
             )  # fmt: skip
         else:
             answer = compose(query, hits, embedder, request.filters, opts, request.abstain, reader)

@@ -5,8 +5,8 @@ Usage: python benchmarks/reader_curve.py TUNING_DIR CONFIRMATION_DIR [--work DIR
 Opens (or builds) the same full-split stores as `newsdesk eval realtimeqa --work DIR`. For each
 answerable question it takes today's top 40 (the pipeline with the reader off), has the reader
 read all of them once, and then scores, without asking again, every rerank depth and weight:
-the top ``depth`` passages get ``weight`` x the reader's probability added to their score
-("alone": ordered by the reader's probability only). Hits@1 / Hits@10 / MRR@10 as the eval
+the top ``depth`` passages get ``weight`` x the reader's logit added to their score
+("alone": ordered by the reader's logit only). Hits@1 / Hits@10 / MRR@10 as the eval
 counts them. Then the reader's time per question at each depth (fresh readings, p50/p95 ms),
 and the machine's load average.
 """
@@ -35,7 +35,7 @@ from assistant.reader.reading import PassageReader, best  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 
 DEPTHS = (0, 5, 8, 10, 12, 15, 20, 30, 40)
-WEIGHTS_TRIED = (0.25, 0.5, 1.0, 2.0, 4.0, None)  # None: the reader's probability alone
+WEIGHTS_TRIED = (0.025, 0.05, 0.1, 0.2, 0.4, None)  # None: the reader alone
 
 
 def rank_of(

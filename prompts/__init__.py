@@ -14,6 +14,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "answer_user": frozenset({"context", "question"}),
     "choice_user": frozenset({"context", "question", "choices", "cannot_answer"}),
     "condense_question": frozenset({"history", "question"}),
+    "check_claim": frozenset({"claim"}),  # MCP prompts (assistant/mcpserver)
+    "brief_topic": frozenset({"topic"}),
 }
 
 # The exact reply that means "the sources do not answer this": shared by the prompts (which ask

@@ -1,6 +1,7 @@
-"""The `newsdesk` commands (ingest, search, ask, timeline, articles, stats, delete, serve, ...).
+"""The `newsdesk` commands (ingest, search, ask, timeline, articles, stats, delete, ...).
 
-The `eval` group lives in ``assistant.cli.evaluate``.
+The `eval` group lives in ``assistant.cli.evaluate``; `serve` and `mcp`, the commands that
+serve, in ``assistant.cli.serving``.
 
 The service (and with it numpy, the index and the answer engines) is imported when a command
 runs, not at import, so `newsdesk --help` starts in a fraction of the time.
@@ -8,7 +9,6 @@ runs, not at import, so `newsdesk --help` starts in a fraction of the time.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,7 @@ from assistant.cli.output import (
     progress_bars,
     secho,
 )
+from assistant.cli.serving import mcp, serve
 from assistant.cli.train import train_group
 
 if TYPE_CHECKING:
@@ -283,65 +284,10 @@ def import_(assistant: Assistant, path: str) -> None:
         sys.exit(1)
 
 
-@cli.command()
-@click.option("--host", envvar="NEWSDESK_SERVER__HOST", default="127.0.0.1", show_default=True,
-              help="Address to bind.")  # fmt: skip
-@click.option("--port", envvar="NEWSDESK_SERVER__PORT", type=int, default=7860, show_default=True,
-              help="Port to listen on.")  # fmt: skip
-@click.pass_obj
-def serve(assistant: Assistant, host: str, port: int) -> None:
-    """Serve the chat UI at / and the HTTP API at /api on HOST:PORT.
-
-    Binding an address other than loopback needs NEWSDESK_API_TOKEN (a non-empty one):
-    adding and deleting articles then require it (API: bearer token; UI: the token field).
-    """
-    import ipaddress
-
-    import uvicorn
-
-    try:
-        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = False
-    if not loopback and assistant.settings.api_token is None:
-        raise click.UsageError(
-            f"Refusing to serve on {host} without a token: anyone who can reach it could add or "
-            "delete articles. Set NEWSDESK_API_TOKEN, or serve on 127.0.0.1."
-        )
-    from assistant.http.api import create_app
-    from assistant.ui import mount_ui
-
-    assistant.clean_uploads()  # folders of uploads a killed server left behind
-
-    _limit_malloc_arenas()
-    with errors():  # bad storage settings stop the server here, before it listens
-        assistant.open()
-    # In the server, concurrent writes (two people adding articles) wait for each other.
-    index = assistant.settings.index
-    assistant.settings.index = index.model_copy(update={"lock_wait": max(index.lock_wait, 60)})
-    app = mount_ui(create_app(assistant), assistant)
-    echo(f"newsdesk: serving {assistant.settings.home} at http://{host}:{port}/", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
-
-
 cli.add_command(evaluate)
 cli.add_command(train_group)
-
-
-def _limit_malloc_arenas() -> None:
-    """Cap glibc's malloc arenas at 2 (as MALLOC_ARENA_MAX=2 would).
-
-    Many request threads each running the model make glibc keep one arena per thread, and the
-    server's memory then creeps up under load (measured: +55 MiB/min with 8 clients; +9 with
-    the cap, see benchmarks/load_test.py). No effect off glibc.
-    """
-    if sys.platform != "linux" or "MALLOC_ARENA_MAX" in os.environ:
-        return
-    import contextlib
-    import ctypes
-
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").mallopt(-8, 2)  # M_ARENA_MAX
+cli.add_command(serve)
+cli.add_command(mcp)
 
 
 def main() -> None:

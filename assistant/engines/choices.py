@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.engines.sentences import Candidate, Query, score_sentences, terms
+from assistant.reader.reading import Reading
 from index.embed import SentenceEmbedder
 from index.types import Hit
 
@@ -41,9 +42,18 @@ def mention_strength(sentence: str, choice: str) -> float:
 
 
 def weigh_choices(
-    question: str | Query, choices: list[str], hits: list[Hit], embedder: SentenceEmbedder
+    question: str | Query,
+    choices: list[str],
+    hits: list[Hit],
+    embedder: SentenceEmbedder,
+    reading: Reading | None = None,
+    read_weight: float = 0.0,
 ) -> list[Support]:
-    """Support for each choice from the sentences of ``hits``, best supported first."""
+    """Support for each choice from the sentences of ``hits``, best supported first.
+
+    ``reading``: the reader's windows of ``hits``; ``read_weight`` x a sentence's window
+    probability adds to its relevance.
+    """
     pool: list[tuple[Hit, int, int, str]] = []
     seen: set[tuple[str, int]] = set()
     for hit in hits:
@@ -53,7 +63,7 @@ def weigh_choices(
             seen.add((hit.article_id, start))
             if any(mention_strength(text, c) for c in choices):
                 pool.append((hit, start, end, text))
-    scored = score_sentences(question, pool, embedder)
+    scored = score_sentences(question, pool, embedder, 0, reading, read_weight)
     supports = []
     for i, choice in enumerate(choices):
         evidence = sorted(

@@ -115,14 +115,18 @@ def compose_choice(
     filters: Filters | None = None,
     min_support: float = 0.34,
     abstain: bool = True,
+    reader: ReadStage | None = None,
 ) -> Answer:
     """Pick the choice whose mentions in the retrieved passages best answer the question.
 
     Declines when no choice is mentioned in a sentence relevant enough (``min_support``).
+    ``reader``: its reading of the passages weighs in each mention's relevance.
     """
     filters = filters or Filters()
     query = Query.of(question)
-    supports = weigh_choices(query, list(choices), hits, embedder)
+    weight = reader.settings.choice_weight if reader else 0.0
+    reading = reader.read(query.search_text(), hits) if reader and weight else None
+    supports = weigh_choices(query, list(choices), hits, embedder, reading, weight)
     top = supports[0] if supports else None
     best = top.score if top else 0.0
     if top is None or not top.evidence or (abstain and best < min_support):
@@ -142,11 +146,11 @@ def evidence(
     """The scored sentences of the context passages, best first, and the confidence."""
     context = hits[: options.context_passages]
     reading: Reading | None = None
-    if reader is not None:
-        reading = reader.read(query.search_text(), hits[: max(len(context), EVIDENCE_DEPTH)])
     weight = reader.settings.sentence_weight if reader else 0.0
-    ranked = candidates(query, context, embedder, options.sentence_limit, reading, weight)
     read_weight = reader.settings.confidence_weight if reader else 0.0
+    if reader is not None and (weight or read_weight):  # the reader reads only when it counts
+        reading = reader.read(query.search_text(), hits[: max(len(context), EVIDENCE_DEPTH)])
+    ranked = candidates(query, context, embedder, options.sentence_limit, reading, weight)
     return ranked, confidence(query, hits, ranked, options, reading, read_weight)
 
 
@@ -162,17 +166,21 @@ def confidence(
 
     The best sentence's relevance, plus ``coverage_weight`` x the share of the question's names
     and numbers present in the top three passages, plus ``rare_weight`` x the share of its rare
-    words there (weighed by rarity), plus ``read_weight`` x the reader's best probability there.
+    words there (weighed by rarity), plus ``read_weight`` x the reader's best logit there.
     """
     if not ranked:
         return 0.0
     options = options or AnswerSettings()
     top = hits[:EVIDENCE_DEPTH]
-    score = ranked[0].score + options.coverage_weight * coverage(question, top)
+    # the sentence's reader part is relative to the question's other windows: the reader's
+    # absolute verdict is added on its own
+    score = ranked[0].score - ranked[0].read + options.coverage_weight * coverage(question, top)
     if options.rare_weight:
         score += options.rare_weight * rare_coverage(question, top)
-    if reading and read_weight:
-        score += read_weight * max(best(reading, h.passage_id) for h in top)
+    read = [best(reading, h.passage_id) for h in top] if reading else []
+    logits = [x for x in read if x is not None]
+    if logits and read_weight:
+        score += read_weight * max(logits)
     return score
 
 

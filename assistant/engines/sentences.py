@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from assistant.question.answertype import expected_type, terms, type_score
-from assistant.reader.reading import Reading, window_of
+from assistant.reader.reading import Reading, lift
 from index.embed import SentenceEmbedder
 from index.types import Hit
 
@@ -119,8 +119,9 @@ class Candidate:
         focused: share of a follow-up question's own words in the sentence.
         dated: 1 when the sentence's article was published in the time the question names
             ("this week", counted back from ``Filters.as_of`` or the newest article), else 0.
-        read: the reader's probability that the sentence's window answers the question,
-            times ``reader.sentence_weight`` (0 when the reader did not read it).
+        read: how far the reader's logit for the sentence's window lies above the lowest
+            window it read for the question, times ``reader.sentence_weight`` (0 when the
+            reader did not read it).
     """
 
     hit: Hit
@@ -161,8 +162,8 @@ def candidates(
 
     With ``limit``, only that many sentences are scored by the model: those sharing most of the
     question's words or its answer type, then the earlier passages' (see ``score_sentences``).
-    ``reading``: the reader's windows for these hits; ``read_weight`` x the probability of a
-    sentence's window adds to its score.
+    ``reading``: the reader's windows for these hits; ``read_weight`` x the lift of a
+    sentence's window (``assistant.reader.reading.lift``) adds to its score.
     """
     seen: set[tuple[str, int]] = set()
     seen_text: set[str] = set()
@@ -230,8 +231,7 @@ def score_sentences(
 def _read(reading: Reading | None, hit: Hit, start: int, end: int, weight: float) -> float:
     if not reading or not weight:
         return 0.0
-    window = window_of(reading, hit, start, end)
-    return weight * window.probability if window else 0.0
+    return weight * lift(reading, hit, start, end)
 
 
 def _share(groups: list[set[str]], found: set[str]) -> float:

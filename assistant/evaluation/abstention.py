@@ -38,7 +38,7 @@ def _confidences(
 # Weights of the confidence's parts tried (``answer.coverage_weight``, ``answer.rare_weight``,
 # ``reader.confidence_weight``).
 WEIGHTS = (0.0, 0.1, 0.2, 0.3, 0.5, 0.8)
-READER_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0, 4.0)
+READER_WEIGHTS = (0.0, 0.025, 0.05, 0.1, 0.2, 0.4)
 Parts = tuple[float, float, float, float]
 
 

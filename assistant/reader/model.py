@@ -97,13 +97,14 @@ def export(checkpoint: Path, out: Path, card: dict[str, Any]) -> Path:
     import torch
     from safetensors.torch import save_file
 
-    state = torch.load(checkpoint, weights_only=False)["model"]
+    saved = torch.load(checkpoint, weights_only=False)
     out.mkdir(parents=True, exist_ok=True)
     weights = out / WEIGHTS_FILE
     tmp = out / (WEIGHTS_FILE + ".tmp")
-    save_file({k: v.to(torch.float16).contiguous() for k, v in state.items()}, str(tmp))
+    save_file({k: v.to(torch.float16).contiguous() for k, v in saved["model"].items()}, str(tmp))
+    tmp.chmod(0o644)
     tmp.replace(weights)
-    manifest = {**card, "file": WEIGHTS_FILE, "sha256": sha256(weights)}
+    manifest = {**card, "steps": saved["step"], "file": WEIGHTS_FILE, "sha256": sha256(weights)}
     (out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n")
     return weights
 

@@ -22,7 +22,12 @@ from index.types import Hit
 
 @dataclass(frozen=True)
 class Window:
-    """A run of sentences of a passage (absolute character offsets) and the reader's score."""
+    """A run of sentences of a passage (absolute character offsets) and the reader's logit.
+
+    The logit, not its probability, is what the scores add: trained mostly on negatives, the
+    reader puts nearly every window below a probability of 0.05, where the order it gives is
+    still right but the probabilities barely differ.
+    """
 
     start: int
     end: int
@@ -42,10 +47,25 @@ Reading = dict[str, list[Window]]
 """Passage id -> its windows, as read for one question."""
 
 
-def best(reading: Reading, passage_id: str) -> float:
-    """The probability of a passage's best window (0.0 when it was not read)."""
+def best(reading: Reading, passage_id: str) -> float | None:
+    """The logit of a passage's best window (None when it was not read)."""
     windows = reading.get(passage_id)
-    return max((w.probability for w in windows), default=0.0) if windows else 0.0
+    return max(w.logit for w in windows) if windows else None
+
+
+def lowest(reading: Reading) -> float:
+    """The lowest logit of all the windows read (0.0 when none was)."""
+    return min((w.logit for ws in reading.values() for w in ws), default=0.0)
+
+
+def lift(reading: Reading, hit: Hit, start: int, end: int) -> float:
+    """How far above the lowest window read the window holding a sentence is (0: not read).
+
+    Never negative, so a sentence of a passage the reader did not read is never favoured over
+    one it read.
+    """
+    window = window_of(reading, hit, start, end)
+    return window.logit - lowest(reading) if window else 0.0
 
 
 def window_of(reading: Reading, hit: Hit, start: int, end: int) -> Window | None:
@@ -106,20 +126,22 @@ class ReadStage:
     settings: ReaderSettings
 
     def rerank(self, question: str, hits: list[Hit]) -> list[Hit]:
-        """Add ``rerank_weight`` x the reader's probability to the top ``depth`` hits' scores.
+        """Add ``rerank_weight`` x the reader's logit to the top ``depth`` hits' scores.
 
-        Those hits were the best by score, and the reader only adds to it, so they stay ahead
-        of the unread rest, which keeps its order.
+        The logit is counted from the lowest of those hits, so it only adds: they were the best
+        by score and stay ahead of the unread rest, which keeps its order.
         """
         depth = self.settings.depth
-        if not depth or not hits:
+        if not depth or not hits or not self.settings.rerank_weight:
             return hits
         head, rest = hits[:depth], hits[depth:]
         reading = self.reader.read(question, head)
+        logits = [best(reading, h.passage_id) for h in head]
+        floor = min((x for x in logits if x is not None), default=0.0)
         weight = self.settings.rerank_weight
         read = [
-            h.model_copy(update={"score": round(h.score + weight * best(reading, h.passage_id), 6)})
-            for h in head
+            h.model_copy(update={"score": round(h.score + weight * ((x or floor) - floor), 6)})
+            for h, x in zip(head, logits, strict=True)
         ]
         return sorted(read, key=lambda h: h.score, reverse=True) + rest
 

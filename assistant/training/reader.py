@@ -196,7 +196,7 @@ def train(archive: Path, work: Path, settings: TrainSettings, log: Log = print) 
     params, optimiser, schedule = _optimiser(model, settings)
     checkpoint = work / "checkpoint.pt"
     curve_path = work / "curve.jsonl"
-    step = _resume(checkpoint, model, optimiser, schedule)
+    step, spent = _resume(checkpoint, model, optimiser, schedule)
     if step:
         log(f"resuming at step {step} of {settings.steps}")
     (work / "settings.json").write_text(
@@ -215,7 +215,7 @@ def train(archive: Path, work: Path, settings: TrainSettings, log: Log = print) 
         curve_path.write_text("")
         _record(curve_path, 0, None, validate(model, tokenizer, val_ranked, settings), 0.0)
     model.train()
-    started = time.perf_counter()
+    started = time.perf_counter() - spent  # the curve counts the time of earlier runs too
     running = None
     with tqdm(total=settings.steps, initial=step, desc="train", unit="step") as bar:
         while step < settings.steps:
@@ -235,21 +235,21 @@ def train(archive: Path, work: Path, settings: TrainSettings, log: Log = print) 
                 _record(curve_path, step, running, figures, time.perf_counter() - started)
                 bar.write(f"step {step}: loss {running:.3f}, validation {figures}")
             if step % settings.checkpoint_every == 0 or step == settings.steps:
-                _save(checkpoint, model, optimiser, schedule, step)
+                _save(checkpoint, (model, optimiser, schedule), step, time.perf_counter() - started)
     return checkpoint
 
 
-def _resume(checkpoint: Path, model: Any, optimiser: Any, schedule: Any) -> int:
-    """Load the checkpoint if there is one; the step it was taken at (0: none)."""
+def _resume(checkpoint: Path, model: Any, optimiser: Any, schedule: Any) -> tuple[int, float]:
+    """Load the checkpoint if there is one: (its step, seconds trained until then); (0, 0.0)."""
     import torch
 
     if not checkpoint.exists():
-        return 0
+        return 0, 0.0
     state = torch.load(checkpoint, weights_only=False)
     model.load_state_dict(state["model"], strict=False)
     optimiser.load_state_dict(state["optimiser"])
     schedule.load_state_dict(state["schedule"])
-    return int(state["step"])
+    return int(state["step"]), float(state.get("seconds", 0.0))
 
 
 def _optimiser(model: Any, settings: TrainSettings) -> tuple[list[Any], Any, Any]:
@@ -294,20 +294,16 @@ def _record(path: Path, step: int, loss: float | None, figures: dict, seconds: f
         handle.write(json.dumps(row) + "\n")
 
 
-def _save(path: Path, model: Any, optimiser: Any, schedule: Any, step: int) -> None:
+def _save(path: Path, parts: tuple[Any, Any, Any], step: int, seconds: float) -> None:
+    """Write the checkpoint atomically: trained weights, optimiser, schedule, step, time."""
     import torch
 
+    model, optimiser, schedule = parts
     trained = {k: v for k, v in model.state_dict().items() if k not in _frozen(model)}
+    state = {"model": trained, "optimiser": optimiser.state_dict(),
+             "schedule": schedule.state_dict(), "step": step, "seconds": seconds}  # fmt: skip
     tmp = path.with_suffix(".tmp")
-    torch.save(
-        {
-            "model": trained,
-            "optimiser": optimiser.state_dict(),
-            "schedule": schedule.state_dict(),
-            "step": step,
-        },
-        tmp,
-    )
+    torch.save(state, tmp)
     tmp.replace(path)
 
 

@@ -102,3 +102,37 @@ def test_sentence_limit_scores_fewer_sentences_and_keeps_the_answer(seeded, monk
     assert every > 4 and max(batches) == 4  # the sentences the model scored
     assert not limited.abstained and any(expected in c.quote for c in limited.citations)
     assert limited.citations[0].quote == everything.citations[0].quote
+
+
+# Questions that paraphrase the sentence they need (no shared key word to lean on): the reader,
+# which reads each passage against the question, must find the sentence. The first is issue 23's.
+PARAPHRASED = [
+    ("Which newspaper examined satellite pictures of the attack near Kleban-Byka?",
+     "satellite imagery analyzed by *The New York Times*"),
+    ("How many soldiers died when the Russian evacuation went wrong?",
+     "at least 30 troops killed"),
+    ("Toward which town are Ukraine's forces pulling back?",
+     "retreating toward Konstantinovka"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "expected"), PARAPHRASED)
+def test_paraphrased_questions_quote_the_right_sentence_first(
+    seeded, question: str, expected: str
+) -> None:
+    answer = seeded.ask(question)
+    assert not answer.abstained, answer.text
+    top = max(answer.citations, key=lambda c: c.score)
+    assert expected in top.quote, (question, [c.quote for c in answer.citations])
+
+
+def test_without_the_reader_the_paraphrase_is_missed(seeded) -> None:
+    """The reader is what finds it: today's order alone quotes the Ukrainian officer."""
+    question, expected = PARAPHRASED[0]
+    reader = seeded.reader
+    seeded.reader = None
+    try:
+        answer = seeded.ask(question)
+    finally:
+        seeded.reader = reader
+    assert not any(expected in c.quote for c in answer.citations)

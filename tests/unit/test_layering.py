@@ -16,11 +16,17 @@ UI = {"assistant.ui"} | {
     for p in (ROOT / "assistant" / "ui").glob("*.py")
     if p.stem != "__init__"
 }
+# the MCP edge: the package assistant/mcpserver (the server for agents, stdio and HTTP)
+MCP = {"assistant.mcpserver"} | {
+    f"assistant.mcpserver.{p.stem}"
+    for p in (ROOT / "assistant" / "mcpserver").glob("*.py")
+    if p.stem != "__init__"
+}
 CLI = {
     "assistant.cli", "assistant.cli.commands", "assistant.cli.evaluate", "assistant.cli.output",
-    "assistant.cli.train",
+    "assistant.cli.serving", "assistant.cli.train",
 }  # fmt: skip
-EDGES = {*CLI, *UI, *API}
+EDGES = {*CLI, *UI, *API, *MCP}
 # third-party package -> the only modules allowed to import it
 OWNERS = {
     "chromadb": {"index.vectors"},
@@ -33,7 +39,9 @@ OWNERS = {
     "starlette": API,
     "jinja2": {"assistant.present.html"},
     "click": CLI,
-    "uvicorn": {"assistant.cli.commands"},
+    "uvicorn": {"assistant.cli.serving"},
+    "mcp": MCP,
+    "langchain_mcp_adapters": set(),
     "tqdm": {"assistant.cli.output", "assistant.training.reader"},
     "bm25s": {"assistant.evaluation.baselines"},
     "spacy": {"assistant.language.attribution"},
@@ -84,7 +92,7 @@ LAYERS = [
     {"service"},
     {"present"},
     {"integrations", "evaluation", "training"},
-    {"http", "ui"},
+    {"http", "ui", "mcpserver"},
     {"cli"},
 ]
 
@@ -110,7 +118,7 @@ def test_imports_follow_the_module_map(module: str) -> None:
         for name in (n for n in imported if n.startswith("assistant.")):
             assert layer(name) <= layer(module), f"{module} (layer {layer(module)}) imports {name}"
     if module in EDGES - CLI:
-        own = API if module in API else UI if module in UI else {module}
+        own = next((edge for edge in (API, UI, MCP) if module in edge), {module})
         assert not imported & (EDGES - own), f"{module} imports another edge"
     for package, owners in OWNERS.items():
         if package in top:
