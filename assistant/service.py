@@ -133,7 +133,7 @@ class Assistant(Adding):
         """Open the library, repair what a dead writer left and load the reader (servers)."""
         with translated():
             self.library.repair()
-        if self.reader is not None:
+        if self.reader is not None and self.reader.active:  # loaded now, not at the first ask
             self.reader.reader.model.load()
 
     def search(

@@ -156,7 +156,7 @@ class ReaderSettings(_Section):
         "sentence naming a choice.",
     )
     confidence_weight: float = Field(
-        0.05,
+        0.0,
         ge=0,
         le=10,
         description="Declining: weight of the reader's best logit in the confidence.",

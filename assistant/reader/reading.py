@@ -125,6 +125,13 @@ class ReadStage:
     reader: PassageReader
     settings: ReaderSettings
 
+    @property
+    def active(self) -> bool:
+        """Whether any use of the reader is weighted in (else it is never run)."""
+        s = self.settings
+        rerank = s.rerank_weight and s.depth
+        return bool(rerank or s.sentence_weight or s.choice_weight or s.confidence_weight)
+
     def rerank(self, question: str, hits: list[Hit]) -> list[Hit]:
         """Add ``rerank_weight`` x the reader's logit to the top ``depth`` hits' scores.
 

@@ -25,6 +25,7 @@ from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
 from tests.conftest import ROOT, seeded_home, serve, stop
+from tests.integration.test_llm import llm_url  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -283,6 +284,49 @@ async def test_langchain_agent_loop(served: str) -> None:
 
     found = await tools["search"].ainvoke({"question": "satellite imagery", "k": 1})
     assert "Kleban-Byka" in str(found)
+
+
+@pytest.mark.llm
+async def test_langchain_agent_loop_with_the_test_chat_model(served: str, llm_url: str) -> None:  # noqa: F811
+    """A real chat model (the llama.cpp fixture) calls newsdesk's `ask` through the adapter.
+
+    The tool choice is forced (a 0.5B model does not reliably choose on its own); the model
+    writes the arguments, the adapter's MCP tool answers with its citations, and the model
+    reads them.
+    """
+    from langchain_core.messages import HumanMessage
+    from langchain_mcp_adapters.client import MultiServerMCPClient
+    from langchain_openai import ChatOpenAI
+
+    client = MultiServerMCPClient(
+        {"newsdesk": {"transport": "streamable_http", "url": served + "/mcp"}}
+    )
+    tools = {t.name: t for t in await client.get_tools()}
+    model = ChatOpenAI(
+        base_url=llm_url, api_key="unused", model="qwen-test", temperature=0, max_tokens=120
+    )
+    # llama.cpp turns a tool's schema into a grammar and cannot parse the one of `ask` with its
+    # optional filters and history: the model is shown the tool with its required argument only
+    ask = {"type": "function", "function": {
+        "name": "ask", "description": tools["ask"].description,
+        "parameters": {"type": "object", "required": ["question"],
+                       "properties": {"question": {"type": "string"}}}}}  # fmt: skip
+    messages: list[Any] = [HumanMessage(f"{QUESTION} Use the ask tool.")]
+    reply = await model.bind_tools([ask], tool_choice="ask").ainvoke(messages)
+    assert [c["name"] for c in reply.tool_calls] == ["ask"], reply
+    assert reply.tool_calls[0]["args"]["question"].strip()
+    result = await tools["ask"].ainvoke(reply.tool_calls[0])
+    text = "".join(b["text"] for b in result.content if b.get("type") == "text")
+    assert result.status == "success", result.content
+    answer = result.artifact["structured_content"]
+    for citation in answer["citations"]:
+        assert {"quote", "start", "end", "article_id", "passage_id"} <= set(citation)
+    assert answer["citations"] or answer["abstained"]
+    # llama-cpp-python's server refuses tool-role messages, so the result goes back as text
+    final = await model.ainvoke(
+        [HumanMessage(f"{QUESTION}\n\nThe ask tool returned:\n{text}\n\nAnswer in one sentence.")]
+    )
+    assert final.content.strip()
 
 
 def readme() -> str:
