@@ -156,7 +156,7 @@ class ReaderSettings(_Section):
         "sentence naming a choice.",
     )
     confidence_weight: float = Field(
-        0.0,
+        0.05,
         ge=0,
         le=10,
         description="Declining: weight of the reader's best logit in the confidence.",
@@ -186,20 +186,20 @@ class AnswerSettings(_Section):
     # Both thresholds are calibrated by `newsdesk eval realtimeqa` (pooled threshold that answers
     # at least 85% of answerable questions while declining the most out-of-corpus ones).
     min_relevance: float = Field(
-        0.82,
+        0.65,
         ge=-1,
         le=3,
         description="Below this evidence confidence the assistant declines to answer.",
     )
     coverage_weight: float = Field(
-        0.2,
+        0.0,
         ge=0,
         le=3,
         description="Confidence: weight of the share of the question's names and numbers found "
         "in the top three passages.",
     )
     rare_weight: float = Field(
-        0.0,
+        0.2,
         ge=0,
         le=3,
         description="Confidence: weight of the share of the question's rare words (by rarity in "
