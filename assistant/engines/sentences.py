@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from assistant.question.answertype import expected_type, terms, type_score
-from assistant.reader.reading import Reading, lift
+from assistant.reader.reading import Reading, lift, lowest
 from index.embed import SentenceEmbedder
 from index.types import Hit
 
@@ -200,6 +200,7 @@ def score_sentences(
     groups = query.term_groups()
     focus = query.term_groups(query.focus)
     kind = expected_type(query.text)
+    floor = lowest(reading) if reading and read_weight else 0.0
     scored = []
     for hit, start, end, text in pool:
         found = terms(text)
@@ -216,7 +217,9 @@ def score_sentences(
                 context=_share(groups, around),
                 focused=_share(focus, found),
                 dated=float(hit.published_in(query.window)),
-                read=_read(reading, hit, start, end, read_weight),
+                read=read_weight * lift(reading, hit, start, end, floor)
+                if reading and read_weight
+                else 0.0,
             )
         )
     if limit and len(scored) > limit:
@@ -226,12 +229,6 @@ def score_sentences(
     semantic = embedder.encode([c.text for c in scored]) @ question_vector
     scored = [replace(c, semantic=float(sim)) for c, sim in zip(scored, semantic, strict=True)]
     return sorted(scored, key=lambda c: c.score, reverse=True)
-
-
-def _read(reading: Reading | None, hit: Hit, start: int, end: int, weight: float) -> float:
-    if not reading or not weight:
-        return 0.0
-    return weight * lift(reading, hit, start, end)
 
 
 def _share(groups: list[set[str]], found: set[str]) -> float:

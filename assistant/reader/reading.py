@@ -58,14 +58,14 @@ def lowest(reading: Reading) -> float:
     return min((w.logit for ws in reading.values() for w in ws), default=0.0)
 
 
-def lift(reading: Reading, hit: Hit, start: int, end: int) -> float:
-    """How far above the lowest window read the window holding a sentence is (0: not read).
+def lift(reading: Reading, hit: Hit, start: int, end: int, floor: float) -> float:
+    """How far above ``floor`` (``lowest(reading)``) the window holding a sentence is (0: not read).
 
     Never negative, so a sentence of a passage the reader did not read is never favoured over
     one it read.
     """
     window = window_of(reading, hit, start, end)
-    return window.logit - lowest(reading) if window else 0.0
+    return window.logit - floor if window else 0.0
 
 
 def window_of(reading: Reading, hit: Hit, start: int, end: int) -> Window | None:
@@ -167,7 +167,7 @@ def open_reader(settings: ReaderSettings, log: Callable[[str], None]) -> ReadSta
         return None
     model = Reader(settings.folder or WEIGHTS)
     try:
-        model.check()
+        model.manifest  # noqa: B018 (checks the hash once; loading reuses the checked manifest)
     except ReaderUnavailable as e:
         if settings.if_missing == "error":
             raise

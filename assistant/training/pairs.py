@@ -86,27 +86,30 @@ def gold(choices: list[str], answer: list[str]) -> str:
     return choices[int(answer[0])].translate(_QUOTES).strip().strip("\"'").strip().rstrip(".")
 
 
+def _rows(path: Path, fields: tuple[str, ...]) -> Iterator[dict]:
+    """The JSON lines of ``path`` holding ``fields``; a bad line is named with its number."""
+    with path.open(encoding="utf-8") as handle:
+        for n, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                missing = [f for f in fields if f not in row]
+            except json.JSONDecodeError as e:
+                raise ArchiveError(f"{path.name} line {n}: {e}") from e
+            if missing:
+                raise ArchiveError(f"{path.name} line {n}: no {', '.join(missing)}")
+            yield row
+
+
 def _read_week(folder: Path, week: str) -> Iterator[tuple[dict, list[dict]]]:
-    results: dict[str, list[dict]] = {}
-    with (folder / f"{week}_gcs.jsonl").open(encoding="utf-8") as handle:
-        for n, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                results[row["question_id"]] = row.get("search_result") or []
-            except (json.JSONDecodeError, KeyError) as e:
-                raise ArchiveError(f"{week}_gcs.jsonl line {n}: {e}") from e
-    with (folder / f"{week}_qa.jsonl").open(encoding="utf-8") as handle:
-        for n, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                _ = row["question_id"], row["question_sentence"], row["choices"], row["answer"]
-            except (json.JSONDecodeError, KeyError) as e:
-                raise ArchiveError(f"{week}_qa.jsonl line {n}: {e}") from e
-            yield row, results.get(row["question_id"], [])
+    results = {
+        row["question_id"]: row.get("search_result") or []
+        for row in _rows(folder / f"{week}_gcs.jsonl", ("question_id",))
+    }
+    fields = ("question_id", "question_sentence", "choices", "answer")
+    for row in _rows(folder / f"{week}_qa.jsonl", fields):
+        yield row, results.get(row["question_id"], [])
 
 
 def _bm25(question: set[str], docs: list[set[str]], lengths: list[int]) -> list[float]:
