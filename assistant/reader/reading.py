@@ -8,7 +8,6 @@ decision to decline share one reading of each passage.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -32,11 +31,6 @@ class Window:
     start: int
     end: int
     logit: float
-
-    @property
-    def probability(self) -> float:
-        """The score as a probability that the window answers the question (0 to 1)."""
-        return 1 / (1 + math.exp(-max(-30.0, min(30.0, self.logit))))
 
     def holds(self, start: int, end: int) -> bool:
         """Whether the sentence ``start``-``end`` lies in this window."""
