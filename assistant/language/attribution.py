@@ -68,11 +68,11 @@ class Attribution(BaseModel):
         None, description='The words that attribute it: "said", "according to".'
     )
 
-    def label(self) -> str:
-        """A short human description, e.g. ``a Ukrainian colonel (anonymous)``."""
+    def label(self, flat: bool = False) -> str:
+        """``a Ukrainian colonel (anonymous)``; ``flat`` (inside parentheses): ``…; anonymous``."""
         who = self.speaker or "the article itself"
-        extra = [x for x in (["anonymous"] if self.anonymous else []) + self.hedges]
-        return f"{who} ({', '.join(extra)})" if extra else who
+        extra = ", ".join((["anonymous"] if self.anonymous else []) + self.hedges)
+        return (f"{who}; {extra}" if flat else f"{who} ({extra})") if extra else who
 
 
 MAX_QUOTE_CHARS = 10_000
