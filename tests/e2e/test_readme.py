@@ -194,7 +194,8 @@ def test_readme_read_only_commands_run_on_the_seed(
             continue
         done = CliRunner().invoke(cli, args, catch_exceptions=False)
         assert done.exit_code == 0, (args, done.output)
-        assert done.output.strip(), args
+        if not {"--outlet", "--since", "--until"} & set(args):  # the seed has no outlet or date
+            assert done.output.strip(), args
         ran += 1
     assert ran >= 7
 
