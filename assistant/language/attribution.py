@@ -5,7 +5,7 @@ ships on PyPI, and nothing may be downloaded at run time). The rules follow how 
 attributes claims: "‘...,’ said a Ukrainian colonel, who requested anonymity", "According to
 satellite imagery analyzed by The New York Times, ...", "Military sources confirmed that ...".
 A sentence with no attribution is the article's own voice. This is a heuristic reading of the
-sentence, not a verdict: the README lists what it gets wrong.
+sentence, not a verdict: docs/research-signals.md lists its errors.
 """
 
 from __future__ import annotations
