@@ -164,10 +164,17 @@ def resolve(args: list[str]) -> tuple[list[str], click.Command, list[str]]:
     return path, command, args
 
 
+def inline_commands() -> list[list[str]]:
+    """The arguments of every `newsdesk ...` code span in the README's prose ([optional] unwrapped)."""
+    text = (ROOT / "README.md").read_text()
+    spans = re.findall(r"(?<!`)`(?:\.venv/bin/)?newsdesk ([^`]+)`", text)
+    return [shlex.split(span.replace("[", "").replace("]", "")) for span in spans]
+
+
 def test_readme_command_lines_name_real_commands_and_options() -> None:
     lines = newsdesk_lines()
     assert len(lines) >= 10
-    for args in lines:
+    for args in lines + inline_commands():
         path, command, rest = resolve(args)
         assert path and not isinstance(command, click.Group), f"no such command: {args}"
         options = {o for p in command.params for o in (*p.opts, *p.secondary_opts)}
