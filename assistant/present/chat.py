@@ -190,6 +190,20 @@ def library_rows(articles: list[Article]) -> list[list[Any]]:
     ]
 
 
+def plain_messages(chat: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Chat messages with text content: Gradio hands them back as ``[{"text", "type"}]`` parts.
+
+    Without this, the earlier turns of a saved conversation reopen as the parts' Python repr.
+    """
+    plain = []
+    for message in chat or []:
+        content = message.get("content")
+        if isinstance(content, list):
+            content = "".join(p.get("text") or "" for p in content if isinstance(p, dict))
+        plain.append({**message, "content": content})
+    return plain
+
+
 def conversation_choices(conversations: list[Conversation]) -> list[tuple[str, str]]:
     """(label, id) pairs for the conversation list, newest first."""
     return [(f"{c.title} · {c.updated_at[:10]}", c.id) for c in conversations]

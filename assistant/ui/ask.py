@@ -136,10 +136,7 @@ def _conversations_box() -> dict[str, Any]:
             title = gr.Textbox(label="Title", scale=4, elem_id="conv-title")
             rename = gr.Button("Rename", scale=1, elem_id="conv-rename")
         # destructive, so quiet: shown only while a conversation is open, and it asks first
-        delete = gr.Button(
-            "Delete conversation…", variant="secondary", size="sm", visible=False,
-            elem_id="conv-delete",
-        )  # fmt: skip
+        delete = gr.Button("Delete conversation…", size="sm", visible=False, elem_id="conv-delete")
         with gr.Column(visible=False, elem_id="conv-confirm") as confirm_box:
             gr.Markdown(views.CONFIRM_DELETE_CONVERSATION)
             with gr.Row():
@@ -198,7 +195,8 @@ class Chat:
         if filters is None:  # shown beside the date fields; the chat and the question stay
             yield chat, turns, keep, keep, conversation, keep, problem, keep
             return
-        chat = [*chat, {"role": "user", "content": escape_markdown(message)}]
+        asked_now = {"role": "user", "content": escape_markdown(message)}
+        chat = [*views.plain_messages(chat), asked_now]  # Gradio returns content as parts
         chat.append({"role": "assistant", "content": "*Searching the articles…*"})
         yield chat, turns, keep, "", conversation, keep, "", keep
         asked = (message, filters, engine, research)
@@ -252,7 +250,8 @@ class Chat:
             found = self.store.get(conversation)
         except AssistantError as e:
             return [], [], NO_SOURCES, None, "", escape_markdown(str(e))
-        return found.chat, found.turns, found.cards or NO_SOURCES, found.id, found.title, ""
+        chat = views.plain_messages(found.chat)  # saved by older versions as Gradio's parts
+        return chat, found.turns, found.cards or NO_SOURCES, found.id, found.title, ""
 
     def restore(self, conversation: str | None) -> tuple[Any, ...]:
         """Reopen the conversation this browser had open (if it still exists)."""

@@ -12,6 +12,7 @@ from assistant.present.chat import (
     error_text,
     library_line,
     parse_filters,
+    plain_messages,
     shorten,
 )
 from assistant.service import Stats
@@ -136,3 +137,11 @@ def test_an_inline_attribution_has_no_nested_parentheses() -> None:
     assert colonel.label() == "a Ukrainian colonel (anonymous)"  # alone, outside parentheses
     assert colonel.label(flat=True) == "a Ukrainian colonel; anonymous"
     assert Attribution().label(flat=True) == "the article itself"
+
+
+def test_chat_messages_come_back_as_text() -> None:
+    """Gradio returns a message's content as parts; a reopened conversation must show text."""
+    parts = [{"role": "user", "content": [{"text": "Who said it?", "type": "text"}]}]
+    assert plain_messages(parts) == [{"role": "user", "content": "Who said it?"}]
+    text = [{"role": "assistant", "content": "Reuters. [1]", "metadata": None}]
+    assert plain_messages(text) == text and plain_messages(None) == []

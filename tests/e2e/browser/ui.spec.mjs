@@ -497,6 +497,9 @@ try {
     await page.locator('#conversations input').first().click();
     await page.getByRole('option', { name: /Norchem fire/ }).click();
     await page.locator('#chat', { hasText: 'June 3' }).waitFor();
+    const reopened = await page.locator('#chat').innerText();
+    check(!reopened.includes("'type': 'text'") && reopened.includes('electrical fault'),
+      `a reopened conversation should show its messages as text: ${reopened}`);
     // deleting asks first: "Keep it" keeps the conversation, "Delete" deletes it
     await page.locator('#conv-delete').click();
     await page.locator('#conv-confirm', { hasText: 'Delete this conversation?' }).waitFor();
