@@ -30,8 +30,8 @@ test-fast: install
 	$(PY) -m pytest tests/unit -q $(PYTEST_ARGS)
 
 lint: install
-	$(VENV)/bin/ruff check assistant index prompts tests benchmarks
-	$(VENV)/bin/ruff format --check assistant index prompts tests benchmarks
+	$(VENV)/bin/ruff check assistant index prompts tests benchmarks studies
+	$(VENV)/bin/ruff format --check assistant index prompts tests benchmarks studies
 	$(VENV)/bin/mypy
 
 bench: install

@@ -129,7 +129,7 @@ def _with_choice_evidence(
     """Add the top passages for "question + choice", for each choice, after ``hits``.
 
     A choice's evidence can rank below passages about the question in general; searching for
-    each choice finds it (MC accuracy 0.51 -> 0.56 on RealTimeQA, see the README).
+    each choice finds it (MC accuracy 0.51 -> 0.56 on RealTimeQA, see docs/evaluation.md).
     """
     seen = {h.passage_id for h in hits}
     extra: list[Hit] = []

@@ -26,7 +26,7 @@ class IndexSettings(_Section):
     model: str = Field(
         "all-MiniLM-L6-v2",
         description="Embedding model: the shipped default, all-mpnet-base-v2 (optional part "
-        "packages, see the README), or a local sentence-transformers path.",
+        "packages, see docs/configuration.md), or a local sentence-transformers path.",
     )
     device: str = Field("cpu", description="Torch device for the embedding model.")
     precision: Literal["auto", "fp32", "bf16"] = Field(
@@ -140,7 +140,7 @@ class ReaderSettings(_Section):
         le=10,
         description="Rerank: weight of the reader's logit for a passage; 0 (the default) keeps "
         "today's order: 0.05 helped the 2023 split (Hits@1 +0.043) but cost the 2024 one "
-        "(-0.026), see README.",
+        "(-0.026), see docs/reader.md.",
     )
     sentence_weight: float = Field(
         0.0,

@@ -5,7 +5,7 @@ ships on PyPI, and nothing may be downloaded at run time). The rules follow how 
 attributes claims: "‘...,’ said a Ukrainian colonel, who requested anonymity", "According to
 satellite imagery analyzed by The New York Times, ...", "Military sources confirmed that ...".
 A sentence with no attribution is the article's own voice. This is a heuristic reading of the
-sentence, not a verdict: the README lists what it gets wrong.
+sentence, not a verdict: docs/research-signals.md lists its errors.
 """
 
 from __future__ import annotations
@@ -68,11 +68,11 @@ class Attribution(BaseModel):
         None, description='The words that attribute it: "said", "according to".'
     )
 
-    def label(self) -> str:
-        """A short human description, e.g. ``a Ukrainian colonel (anonymous)``."""
+    def label(self, flat: bool = False) -> str:
+        """``a Ukrainian colonel (anonymous)``; ``flat`` (inside parentheses): ``…; anonymous``."""
         who = self.speaker or "the article itself"
-        extra = [x for x in (["anonymous"] if self.anonymous else []) + self.hedges]
-        return f"{who} ({', '.join(extra)})" if extra else who
+        extra = ", ".join((["anonymous"] if self.anonymous else []) + self.hedges)
+        return (f"{who}; {extra}" if flat else f"{who} ({extra})") if extra else who
 
 
 MAX_QUOTE_CHARS = 10_000

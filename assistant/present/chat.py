@@ -18,8 +18,9 @@ from assistant.service import Assistant, Stats
 from assistant.types import Answer, Filters
 from index import Article, IngestReport
 
-EMPTY_CHAT = (
-    "Ask your news articles: every answer quotes and cites its sources.\n\n"
+EMPTY_CHAT = "Ask your news articles: every answer quotes and cites its sources."
+EMPTY_LIBRARY_CHAT = (
+    f"{EMPTY_CHAT}\n\n"
     "No articles yet? Open the *Add articles* tab above to upload files, paste a text or "
     "give URLs, then come back and ask."
 )
@@ -36,17 +37,37 @@ NEEDS_TOKEN = "**This server needs its API token to add or delete articles.**"
 NOTHING_TO_ADD = "**Choose files, paste a text or give URLs first.**"
 NO_SOURCES = "<div id='sources' class='nd-sources'></div>"
 DELETE_LABEL = "Delete the selected article"
+CONFIRM_DELETE_CONVERSATION = "**Delete this conversation?** It cannot be brought back."
 RESULT_COLUMNS = ["file or input", "status", "title", "reason"]
 LIBRARY_COLUMNS = ["title", "outlet", "published", "passages", "id"]
 
 
+def counted(n: int, noun: str) -> str:
+    """``n`` with ``noun`` in the singular or the plural: "1 article", "2,743 passages"."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 def library_line(stats: Stats) -> str:
-    """The line above the tabs: counts and the publication date span."""
+    """The line above the tabs: counts and the publication date span.
+
+    Articles without an outlet (a file with no outlet and no URL) count as an unknown outlet,
+    never as none: a library of such articles reads "outlet unknown", not "0 outlets".
+    """
     span = ""
     if stats.first_published and stats.last_published:
         span = f" · published {stats.first_published[:10]} to {stats.last_published[:10]}"
-    counts = f"{stats.articles} articles · {stats.passages} passages · {stats.outlets} outlets"
+    outlets = counted(stats.outlets, "outlet")
+    if stats.outlets == 0 and stats.articles:
+        outlets = "outlet unknown"
+    counts = " · ".join(
+        (counted(stats.articles, "article"), counted(stats.passages, "passage"), outlets)
+    )
     return f"**Library:** {counts}{span}"
+
+
+def empty_chat(stats: Stats) -> str:
+    """What an empty chat says: where to add articles only while the library has none."""
+    return EMPTY_CHAT if stats.articles else EMPTY_LIBRARY_CHAT
 
 
 def shorten(text: str, limit: int) -> str:
@@ -167,6 +188,20 @@ def library_rows(articles: list[Article]) -> list[list[Any]]:
         [a.title, ", ".join(a.outlets), (a.published_at or "")[:10], a.passages, a.id]
         for a in articles
     ]
+
+
+def plain_messages(chat: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Chat messages with text content: Gradio hands them back as ``[{"text", "type"}]`` parts.
+
+    Without this, the earlier turns of a saved conversation reopen as the parts' Python repr.
+    """
+    plain = []
+    for message in chat or []:
+        content = message.get("content")
+        if isinstance(content, list):
+            content = "".join(p.get("text") or "" for p in content if isinstance(p, dict))
+        plain.append({**message, "content": content})
+    return plain
 
 
 def conversation_choices(conversations: list[Conversation]) -> list[tuple[str, str]]:

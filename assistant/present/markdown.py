@@ -66,7 +66,7 @@ def answer_markdown(answer: Answer) -> str:
             current = c.article_id
             who = ""
             if c.attribution and (c.attribution.speaker or c.attribution.hedges):
-                who = f" *({escape_markdown(c.attribution.label())})*"
+                who = f" *({escape_markdown(c.attribution.label(flat=True))})*"
             group.append(f"{escape_markdown(c.quote)} {marker(c.n)}{who}")
         if group:
             lines.append(" ".join(group))

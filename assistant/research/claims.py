@@ -13,8 +13,8 @@ determined"). Two sentences are then compared as a reader compares two reports o
 - ``related``: the same topic without a position on the claim;
 - ``unrelated``: neither.
 
-Rules, not a model: the README lists what they miss (paraphrases with no shared words, figures
-for different things that share a noun).
+Rules, not a model: docs/research-signals.md lists what they miss (paraphrases with no shared
+words, figures for different things that share a noun).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ claim's article (a syndicated or rewritten copy) is set aside, and outlets are c
 
 These are signals to read, not verdicts: "reported by 3 independent outlets" can still be three
 outlets repeating one wire story that was rewritten, and a "conflict" can be two figures for
-different things. The README gives the measured precision and the limits.
+different things. docs/research-signals.md gives the measured precision and the limits.
 """
 
 from __future__ import annotations

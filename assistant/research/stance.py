@@ -8,7 +8,7 @@ Two layers:
    reason;
 2. where no rule fires, a small logistic regression over cheap features (similarities, shared
    words, rule counts, refuting and hedging words) trained on the FNC-1 train split
-   (``benchmarks/train_stance.py``; weights in ``stance_weights.json``) picks among corroborates,
+   (``studies/train_stance.py``; weights in ``stance_weights.json``) picks among corroborates,
    conflicts, same topic and unrelated. It calls a conflict only when confident: a false
    conflict costs a journalist more than a missed one.
 

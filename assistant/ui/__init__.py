@@ -53,8 +53,8 @@ def build_ui(assistant: Assistant) -> gr.Blocks:
         timeline_tab(assistant, ask.filters)
         add, library = add_tab(needs_token), library_tab(needs_token)
         wire_ask(ask, chat, saved_id)
-        wire_articles(add, library, articles, status, ask.outlets)
-        demo.load(articles.library_line, None, status).then(
+        wire_articles(add, library, articles, [status, ask.chatbot], ask.outlets)
+        demo.load(articles.library_line, None, [status, ask.chatbot]).then(
             articles.outlet_choices, None, ask.outlets
         ).then(articles.library, library.query, library.table).then(
             chat.restore, saved_id, [*ask.opened, ask.listed]

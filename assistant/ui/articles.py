@@ -126,9 +126,10 @@ class Articles:
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
 
-    def library_line(self) -> str:
-        """The counts above the tabs."""
-        return views.library_line(self.assistant.stats())
+    def library_line(self) -> tuple[str, Any]:
+        """The counts above the tabs, and the empty chat's text (where to add articles, if none)."""
+        stats = self.assistant.stats()
+        return views.library_line(stats), gr.update(placeholder=views.empty_chat(stats))
 
     def outlet_choices(self) -> Any:
         """The outlets the Ask tab's filter offers."""
@@ -195,9 +196,12 @@ class Articles:
 
 
 def wire_articles(
-    add: AddTab, library: LibraryTab, events: Articles, status: gr.Markdown, outlets: gr.Dropdown
+    add: AddTab, library: LibraryTab, events: Articles, status: list[Any], outlets: gr.Dropdown
 ) -> None:
-    """Connect both tabs; an add or delete refreshes ``status`` (the counts) and ``outlets``."""
+    """Connect both tabs; an add or delete refreshes ``status`` and ``outlets``.
+
+    ``status`` is the library line and the chat (whose empty text depends on the library).
+    """
     hidden: dict[str, Any] = {"api_visibility": "undocumented"}
     add.add.click(
         events.add, add.inputs, [add.summary, add.results], api_name="add", api_description=False

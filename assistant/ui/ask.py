@@ -44,6 +44,9 @@ class AskTab:
     title: gr.Textbox
     rename: gr.Button
     delete: gr.Button
+    confirm_box: gr.Column
+    confirm: gr.Button
+    cancel: gr.Button
     message: gr.Markdown
     conversation: gr.State
     turns: gr.State
@@ -132,13 +135,20 @@ def _conversations_box() -> dict[str, Any]:
         with gr.Row():
             title = gr.Textbox(label="Title", scale=4, elem_id="conv-title")
             rename = gr.Button("Rename", scale=1, elem_id="conv-rename")
-            delete = gr.Button(
-                "Delete conversation", variant="stop", scale=1, elem_id="conv-delete"
-            )
+        # destructive, so quiet: shown only while a conversation is open, and it asks first
+        delete = gr.Button("Delete conversation…", size="sm", visible=False, elem_id="conv-delete")
+        with gr.Column(visible=False, elem_id="conv-confirm") as confirm_box:
+            gr.Markdown(views.CONFIRM_DELETE_CONVERSATION)
+            with gr.Row():
+                confirm = gr.Button(
+                    "Delete", variant="stop", size="sm", elem_id="conv-delete-confirm"
+                )
+                cancel = gr.Button("Keep it", size="sm", elem_id="conv-delete-cancel")
         message = gr.Markdown(elem_id="conv-message")
     return {
         "listed": listed, "new_chat": new_chat, "title": title, "rename": rename,
-        "delete": delete, "message": message,
+        "delete": delete, "confirm_box": confirm_box, "confirm": confirm, "cancel": cancel,
+        "message": message,
     }  # fmt: skip
 
 
@@ -185,7 +195,8 @@ class Chat:
         if filters is None:  # shown beside the date fields; the chat and the question stay
             yield chat, turns, keep, keep, conversation, keep, problem, keep
             return
-        chat = [*chat, {"role": "user", "content": escape_markdown(message)}]
+        asked_now = {"role": "user", "content": escape_markdown(message)}
+        chat = [*views.plain_messages(chat), asked_now]  # Gradio returns content as parts
         chat.append({"role": "assistant", "content": "*Searching the articles…*"})
         yield chat, turns, keep, "", conversation, keep, "", keep
         asked = (message, filters, engine, research)
@@ -239,7 +250,8 @@ class Chat:
             found = self.store.get(conversation)
         except AssistantError as e:
             return [], [], NO_SOURCES, None, "", escape_markdown(str(e))
-        return found.chat, found.turns, found.cards or NO_SOURCES, found.id, found.title, ""
+        chat = views.plain_messages(found.chat)  # saved by older versions as Gradio's parts
+        return chat, found.turns, found.cards or NO_SOURCES, found.id, found.title, ""
 
     def restore(self, conversation: str | None) -> tuple[Any, ...]:
         """Reopen the conversation this browser had open (if it still exists)."""
@@ -324,6 +336,13 @@ def wire_ask(tab: AskTab, chat: Chat, saved_id: gr.BrowserState) -> None:
     tab.rename.click(
         chat.rename, [tab.conversation, tab.title], [tab.listed, tab.message], **hidden
     )
-    tab.delete.click(chat.forget, tab.conversation, cleared, **hidden).then(
+    # the delete button shows only while a conversation is open; it asks before deleting
+    tab.conversation.change(
+        lambda c: (gr.update(visible=bool(c)), gr.update(visible=False)), tab.conversation,
+        [tab.delete, tab.confirm_box], **hidden,
+    )  # fmt: skip
+    tab.delete.click(lambda: gr.update(visible=True), None, tab.confirm_box, **hidden)
+    tab.cancel.click(lambda: gr.update(visible=False), None, tab.confirm_box, **hidden)
+    tab.confirm.click(chat.forget, tab.conversation, cleared, **hidden).then(
         lambda: None, None, saved_id, **hidden
     )

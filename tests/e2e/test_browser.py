@@ -3,8 +3,8 @@
 The browser steps live in tests/e2e/browser/ui.spec.mjs (playwright-core, no test runner): the empty
 state, an upload (with an ask while it runs, a re-upload, a broken file), an HTML article with
 hostile markup, cited answers, source cards and the reader page, filters and a bad date, a
-conversation with a pronoun follow-up that survives a reload, renaming and deleting it, the
-library, and a 390 px screen. Screenshots of each state go to tests/artifacts/screenshots. Needs /usr/bin/chromium and `npm install` in tests/e2e/browser; without
+conversation with a pronoun follow-up that survives a reload, renaming and deleting it (the
+button shows only while a conversation is open, and asks first), the library, and a 390 px screen. Screenshots of each state go to tests/artifacts/screenshots. Needs /usr/bin/chromium and `npm install` in tests/e2e/browser; without
 them the test skips (fails on CI).
 """
 

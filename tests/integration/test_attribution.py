@@ -43,9 +43,9 @@ def test_hedges_and_labels() -> None:
 
 
 def test_labelled_set_is_read_right() -> None:
-    """The benchmark's labelled sentences (benchmarks/data): a floor, to catch regressions."""
+    """The benchmark's labelled sentences (studies/data): a floor, to catch regressions."""
     rows = [
-        json.loads(x) for x in (ROOT / "benchmarks/data/attribution.jsonl").read_text().splitlines()
+        json.loads(x) for x in (ROOT / "studies/data/attribution.jsonl").read_text().splitlines()
     ]
     right = sum(attribute(r["text"]).kind == r["kind"] for r in rows)
     assert right / len(rows) >= 0.95

@@ -107,7 +107,7 @@ def test_sentence_limit_scores_fewer_sentences_and_keeps_the_answer(seeded, monk
 # Questions that paraphrase the sentence they need (no shared key word to lean on). The first is
 # issue 23's. Two are not yet answered right by default: the reader ranks the satellite sentence
 # first (below), but the weights that would let it choose the quote cost the 2024 split, so
-# they are off (README, "The reader"). Strict: a better reader that passes them must unmark them.
+# they are off (docs/reader.md). Strict: a better reader that passes them must unmark them.
 NOT_YET = pytest.mark.xfail(strict=True, reason="issue 23: the reader's sentence weight is off")
 PARAPHRASED = [
     pytest.param("Which newspaper examined satellite pictures of the attack near Kleban-Byka?",

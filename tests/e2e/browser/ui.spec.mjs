@@ -191,6 +191,8 @@ try {
     const chat = await page.locator('#chat').innerText();
     check(chat.includes('Add articles') && !chat.includes('newsdesk ingest'),
       `the empty chat should point to the Add articles tab: ${chat}`);
+    check(!(await page.locator('#conv-delete').isVisible()),
+      'no conversation is open, so there must be no Delete conversation button');
     const llm = page.locator('#engine input[value="llm"]');
     check(await llm.isDisabled(), 'the llm engine must not be selectable without a model');
     const engine = await page.locator('#engine').innerText();
@@ -432,6 +434,12 @@ try {
     await page.locator('#chat', { hasText: QUESTION }).waitFor(); // the last conversation reopens
     await page.locator('#new-chat').click();
     await page.waitForFunction(() => !document.querySelector('#chat [data-testid="bot"]'));
+    // the library holds articles: the empty chat no longer asks for some; counts in words
+    const empty = await page.locator('#chat').innerText();
+    check(!/No articles yet/.test(empty), `the empty chat should not ask for articles: ${empty}`);
+    const counts = await page.locator('#library-line').innerText();
+    check(/5 articles · \d+ passages · \d+ outlets/.test(counts), `library line: ${counts}`);
+    await page.locator('#conv-delete').waitFor({ state: 'hidden' });
     await askAndWait(page, 'How many residents were evacuated after the plant fire?',
       (t) => t.includes('[1]'));
     const first = await lastBotText(page);
@@ -489,8 +497,20 @@ try {
     await page.locator('#conversations input').first().click();
     await page.getByRole('option', { name: /Norchem fire/ }).click();
     await page.locator('#chat', { hasText: 'June 3' }).waitFor();
+    const reopened = await page.locator('#chat').innerText();
+    check(!reopened.includes("'type': 'text'") && reopened.includes('electrical fault'),
+      `a reopened conversation should show its messages as text: ${reopened}`);
+    // deleting asks first: "Keep it" keeps the conversation, "Delete" deletes it
     await page.locator('#conv-delete').click();
+    await page.locator('#conv-confirm', { hasText: 'Delete this conversation?' }).waitFor();
+    await shot(page, 'delete-confirm');
+    await page.locator('#conv-delete-cancel').click();
+    await page.locator('#conv-confirm').waitFor({ state: 'hidden' });
+    check((await page.locator('#chat').innerText()).includes('June 3'), 'Keep it must keep the chat');
+    await page.locator('#conv-delete').click();
+    await page.locator('#conv-delete-confirm').click();
     await page.locator('#conv-message', { hasText: 'deleted' }).waitFor();
+    await page.locator('#conv-delete').waitFor({ state: 'hidden' });
     await page.locator('#conversations input').first().click();
     check(await page.getByRole('option', { name: /Norchem fire/ }).count() === 0,
       'a deleted conversation must leave the list');

@@ -1,6 +1,6 @@
 """The reader's weights in the quoted sentence and in multiple choice, on both RealTimeQA splits.
 
-Usage: python benchmarks/reader_tune.py TUNING_DIR CONFIRMATION_DIR [--work DIR] [--json OUT]
+Usage: python studies/reader_tune.py TUNING_DIR CONFIRMATION_DIR [--work DIR] [--json OUT]
 
 On the full-split stores of `newsdesk eval realtimeqa --work DIR`, with the default rerank:
 - the answer-sentence rate (the quoted sentences of a free-form answer, never declining, hold

@@ -1,6 +1,6 @@
 """Fit the stance model (assistant/research/stance_weights.json) on the FNC-1 train split only.
 
-Usage: python benchmarks/train_stance.py /work/extdata/fnc1 [--n 3200] [--seed 11]
+Usage: python studies/train_stance.py /work/extdata/fnc1 [--n 3200] [--seed 11]
 
 A stratified sample of the train split is read and embedded as ``newsdesk eval stance`` does;
 three quarters (by body) fit a class-balanced logistic regression, the last quarter picks the

@@ -1,6 +1,6 @@
 """The reader's speed/quality curve: rerank depth and weight on both RealTimeQA splits.
 
-Usage: python benchmarks/reader_curve.py TUNING_DIR CONFIRMATION_DIR [--work DIR] [--json OUT]
+Usage: python studies/reader_curve.py TUNING_DIR CONFIRMATION_DIR [--work DIR] [--json OUT]
 
 Opens (or builds) the same full-split stores as `newsdesk eval realtimeqa --work DIR`. For each
 answerable question it takes today's top 40 (the pipeline with the reader off), has the reader

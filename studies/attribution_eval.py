@@ -1,6 +1,6 @@
 """Attribution on a labelled set: precision and recall per field.
 
-Usage: python benchmarks/attribution_eval.py [benchmarks/data/attribution.jsonl] [--json OUT]
+Usage: python studies/attribution_eval.py [studies/data/attribution.jsonl] [--json OUT]
 
 The set (written for this benchmark from the seed article and RealTimeQA articles, one sentence
 or speaker-sentence + quote per line) labels the speaker (or none: the article's own voice), its
@@ -40,7 +40,7 @@ def ratio(hit: int, total: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "data", nargs="?", type=Path, default=ROOT / "benchmarks/data/attribution.jsonl"
+        "data", nargs="?", type=Path, default=ROOT / "studies/data/attribution.jsonl"
     )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--show", action="store_true", help="Print every miss.")

@@ -1,6 +1,6 @@
 """Retrieval and abstention signals measured for issue 10, on both RealTimeQA splits.
 
-Usage: python benchmarks/signals.py TUNING_DIR CONFIRMATION_DIR [--work DIR] [--json OUT]
+Usage: python studies/signals.py TUNING_DIR CONFIRMATION_DIR [--work DIR] [--json OUT]
 
 Opens (or builds) the same stores as `newsdesk eval realtimeqa --work DIR` and prints, per
 split, how often a passage holding the answer is among the candidates at all (dense and BM25

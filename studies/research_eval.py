@@ -1,6 +1,6 @@
 """Corroboration, conflicts and copies, measured on real sentences with controlled counterparts.
 
-Usage: python benchmarks/research_eval.py [--n 40] [--json OUT]
+Usage: python studies/research_eval.py [--n 40] [--json OUT]
 
 For N real sentences with a figure, taken from RealTimeQA articles (each with its own article
 as the source), a fresh library also holds, per sentence:
