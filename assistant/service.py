@@ -281,7 +281,7 @@ class Assistant(Adding):
 
     def delete(self, article_id: str) -> None:
         """Remove an article and its passages from the index."""
-        with translated():
+        with translated(f"The article {article_id} was not deleted."):
             if not self.library.delete(article_id):
                 raise NotFound(f"No article with id {article_id!r}.")
 
