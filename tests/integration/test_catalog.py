@@ -192,7 +192,7 @@ def test_a_second_writer_waits_then_gets_a_clear_message(
             assert queued == []  # the lock was free: nothing to wait for
             started = time.monotonic()
             with (
-                pytest.raises(LockedError, match="adding or deleting articles.*LOCK_WAIT"),
+                pytest.raises(LockedError, match=r"adding or deleting articles.*LOCK_WAIT"),
                 second.writer(0.5, lambda: queued.append("second")),
             ):
                 pass
@@ -203,12 +203,12 @@ def test_a_second_writer_waits_then_gets_a_clear_message(
             released = threading.Event()
             holding = threading.Event()
 
-            def hold() -> None:
+            def hold(holding: threading.Event, released: threading.Event) -> None:
                 with first.writer(0):
                     holding.set()
                     released.wait(5)
 
-            thread = threading.Thread(target=hold)
+            thread = threading.Thread(target=hold, args=(holding, released))
             thread.start()
             assert holding.wait(5)
             threading.Timer(0.5, released.set).start()
