@@ -112,6 +112,17 @@ def wait_for(condition, what: str, timeout: float = 300) -> None:
         time.sleep(0.05)
 
 
+def ingest_until_first_commit(base: str, articles: list[dict], library: Library) -> None:
+    """Start adding ``articles`` through a server that will die; return once a batch is in."""
+
+    def doomed_ingest() -> None:
+        with contextlib.suppress(httpx.HTTPError):  # the server dies under this request
+            httpx.post(f"{base}/api/articles", json={"articles": articles}, timeout=600)
+
+    threading.Thread(target=doomed_ingest, daemon=True).start()
+    wait_for(lambda: library.catalog.counts()["articles"] >= 1, "the ingest made no progress")
+
+
 def in_thread(reports: list[dict], call, *args) -> threading.Thread:
     thread = threading.Thread(target=lambda: reports.append(call(*args)), daemon=True)
     thread.start()
@@ -148,6 +159,12 @@ def test_uploads_through_two_servers_at_once_queue_and_all_land_once(
         assert vector_article_ids(library) == expected
         assert library.catalog.pending() == []
         check_consistent(library)  # every passage once in the vectors and the lexical index
+        print(  # the counts of this run, for the record (-s)
+            f"\ntwo servers: uploaded {len(articles) + 6}, distinct {len(expected)}, added "
+            f"{[r['added'] for r in reports]}, catalog {library.catalog.counts()['articles']}, "
+            f"vector articles {len(vector_article_ids(library))}, passages "
+            f"{library.catalog.counts()['passages']} = vectors {library.store.count()}"
+        )
     finally:
         stop(proc_a)
         stop(proc_b)
@@ -162,13 +179,7 @@ def test_kill_the_writer_while_the_other_waits_then_it_proceeds_and_repairs(
     b, proc_b = start(tmp_path, "b", shared)
     try:
         library = checker()
-
-        def doomed_ingest() -> None:
-            with contextlib.suppress(httpx.HTTPError):  # the server dies under this request
-                httpx.post(f"{a}/api/articles", json={"articles": doomed}, timeout=600)
-
-        threading.Thread(target=doomed_ingest, daemon=True).start()
-        wait_for(lambda: library.catalog.counts()["articles"] >= 1, "the ingest made no progress")
+        ingest_until_first_commit(a, doomed, library)
         reports: list[dict] = []
         thread = in_thread(reports, upload, b, "waiting.jsonl", waiting)
         wait_for(lambda: lock_waiters(shared["NEWSDESK_CATALOG_URL"]) == 1, "b did not queue")
@@ -249,16 +260,7 @@ def test_kill_one_server_mid_ingest_then_restart_repairs(
     b, proc_b = start(tmp_path, "b", shared)
     try:
         library = checker()
-
-        def doomed_ingest() -> None:
-            with contextlib.suppress(httpx.HTTPError):  # the server dies under this request
-                httpx.post(f"{a}/api/articles", json={"articles": articles}, timeout=600)
-
-        threading.Thread(target=doomed_ingest, daemon=True).start()
-        deadline = time.monotonic() + 300
-        while library.catalog.counts()["articles"] < 1:  # the first batch is committed
-            assert time.monotonic() < deadline, "the ingest made no progress"
-            time.sleep(0.05)
+        ingest_until_first_commit(a, articles, library)
         os.kill(proc_a.pid, signal.SIGKILL)
         proc_a.wait(timeout=30)
 
