@@ -45,7 +45,7 @@ class Adding:
         """
         if isinstance(paths_or_urls, str | Path):
             paths_or_urls = [paths_or_urls]
-        with translated(), self._adds.running():
+        with translated("Nothing was added."), self._adds.running():
             return ingest(
                 self.library, list(paths_or_urls), progress, *self._chunking(),
                 self.settings.index.allow_private_urls, max_articles,
@@ -75,7 +75,7 @@ class Adding:
         ``published_at``; the other field names of JSON dumps are accepted too.
         """
         items = [read_object(a, f"article {i}") for i, a in enumerate(articles)]
-        with translated(), self._adds.running():
+        with translated(_unwritten(len(items), "article")), self._adds.running():
             return add_items(
                 self.library, items, IngestReport(), progress, *self._chunking(),
                 MAX_ARTICLES_PER_REQUEST,
@@ -99,7 +99,7 @@ class Adding:
             progress("inputs_total", len(files))
         with upload_folder(self.settings.home, files) as paths, self._adds.running():
             items = uploaded_items(files, paths, progress)
-            with translated():
+            with translated(_unwritten(len(files), "uploaded file")):
                 add_items(
                     self.library, items, report, progress, *self._chunking(),
                     MAX_ARTICLES_PER_REQUEST,
@@ -122,7 +122,12 @@ class Adding:
         source = Path(path).expanduser()
         if not source.is_file():
             raise NotFound(f"No export file at {source}.")
-        with translated():
+        with translated("Nothing was added."):
             return add_items(
                 self.library, read_export(source), IngestReport(), progress, *self._chunking()
             )
+
+
+def _unwritten(n: int, noun: str) -> str:
+    """What a write that waited too long for the lock did not add."""
+    return f"Not added: the {n} {noun}{'' if n == 1 else 's'} of this request."

@@ -59,9 +59,13 @@ class StillAdding(NotIndexed):
 
 
 class Busy(AssistantError):
-    """Another process holds the index's write lock."""
+    """Another writer kept the index's write lock past the wait (``index.lock_wait``).
 
-    status = 409
+    503 with ``Retry-After``: the write may be sent again as it is once the other one ends.
+    """
+
+    status = 503
+    retry_after = 60
 
 
 class ModelUnavailable(AssistantError):
@@ -70,18 +74,27 @@ class ModelUnavailable(AssistantError):
     status = 503
 
 
+RETRY = (
+    "Send the same request again later (after Retry-After seconds): what is already stored is "
+    "reported unchanged, never added twice."
+)
+
+
 def error_body(message: str, status: int) -> dict[str, object]:
     """The one JSON error shape of the API (the /v1 routes use OpenAI's instead)."""
     return {"ok": False, "error": message, "status": status}
 
 
 @contextmanager
-def translated() -> Iterator[None]:
-    """Turn index errors into assistant errors with a status and a hint."""
+def translated(unwritten: str = "Nothing was written.") -> Iterator[None]:
+    """Turn index errors into assistant errors with a status and a hint.
+
+    ``unwritten`` says what a write that found the lock held too long did not write.
+    """
     try:
         yield
     except LockedError as e:
-        raise Busy(str(e)) from e
+        raise Busy(str(e), f"{unwritten} {RETRY}") from e
     except TooManyArticles as e:
         raise TooLarge(str(e)) from e
     except StoreError as e:

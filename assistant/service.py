@@ -53,10 +53,10 @@ __all__ = [
 
 
 class Stats(BaseModel):
-    """What the library holds."""
+    """What the library holds (and, for its operator, where: ``home`` and ``store``)."""
 
-    home: str
-    store: str
+    home: str | None
+    store: str | None
     articles: int
     passages: int
     sources: int
@@ -66,6 +66,11 @@ class Stats(BaseModel):
     model: str
     engine: str
     llm: str | None
+
+    def anonymous(self) -> Stats:
+        """These stats without the server's paths and addresses (for anonymous clients)."""
+        model = self.model.replace("\\", "/").rsplit("/", 1)[-1]  # a local model: its name
+        return self.model_copy(update={"home": None, "store": None, "model": model})
 
 
 class Assistant(Adding):
@@ -281,7 +286,7 @@ class Assistant(Adding):
 
     def delete(self, article_id: str) -> None:
         """Remove an article and its passages from the index."""
-        with translated():
+        with translated(f"The article {article_id} was not deleted."):
             if not self.library.delete(article_id):
                 raise NotFound(f"No article with id {article_id!r}.")
 

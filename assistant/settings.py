@@ -40,11 +40,12 @@ class IndexSettings(_Section):
         1, ge=0, le=3, description="Sentences repeated between consecutive passages."
     )
     lock_wait: float = Field(
-        0,
+        600,
         ge=0,
-        le=3600,
-        description="Seconds a write (ingest, add, delete) waits while another one runs; 0 fails "
-        "at once with a message. `newsdesk serve` waits at least 60.",
+        le=86400,
+        description="Seconds a write (ingest, add, upload, delete) waits its turn while another "
+        "one runs (in this or another process or server); past it, the write fails (HTTP 503 "
+        "with Retry-After) and adds nothing. 0 fails at once.",
     )
     allow_private_urls: bool = Field(
         False,

@@ -13,7 +13,8 @@ wall time. This module never writes: the library is the only writer.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,7 +104,7 @@ def add_items(
                 f"{found} articles in one request; the limit is {max_articles}. Send them in "
                 "several requests, or ingest the files with `newsdesk ingest`."
             )
-    with library.writing() as writer:
+    with _writing(library, report, progress) as writer:
         batch = _Batch()
         keys: dict[str, str] = {}  # source key -> article id, for keys seen in this run
         added: set[str] = set()  # article ids added in this run (committed or still in flight)
@@ -124,6 +125,30 @@ def add_items(
         report.items.extend(batch.results)
     report.seconds += time.perf_counter() - started
     return report
+
+
+@contextmanager
+def _writing(
+    library: Library, report: IngestReport, progress: ProgressCallback | None
+) -> Iterator[BatchWriter]:
+    """The library's writer, once its lock is ours.
+
+    Reports ``queued`` while another writer holds the lock (the seconds waited go to
+    ``report.queued``), then ``adding``.
+    """
+    queued: list[float] = []
+
+    def waiting() -> None:
+        queued.append(time.perf_counter())
+        if progress:
+            progress("queued", 1)
+
+    with library.writing(waiting) as writer:
+        if queued:
+            report.queued += time.perf_counter() - queued[0]
+        if progress:
+            progress("adding", 1)
+        yield writer
 
 
 def _within_limits(item: Item) -> Item:

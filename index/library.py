@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -28,6 +28,9 @@ from index.lexical import rarity, words
 from index.names import NameVariants
 from index.types import Article, Hit, Match, Summary
 from index.vectors import VectorStore
+
+LOCK_WAIT = 600.0
+"""Seconds a write waits by default while another writer holds the lock (a large upload)."""
 
 
 class Library:
@@ -53,7 +56,7 @@ class Library:
         pool_size: int = 10,
     ) -> None:
         self.home = Path(home).expanduser()
-        self.lock_wait = 0.0  # seconds a write waits for another writer before giving up
+        self.lock_wait = LOCK_WAIT  # seconds a write waits for another writer before giving up
         self.embedder = embedder
         self.chroma_url = chroma_url
         self.collection = collection
@@ -97,13 +100,17 @@ class Library:
         return store
 
     @contextmanager
-    def write_lock(self, timeout: float | None = None) -> Iterator[None]:
+    def write_lock(
+        self, timeout: float | None = None, waiting: Callable[[], None] | None = None
+    ) -> Iterator[None]:
         """Hold the catalog's write lock, failing with a clear message if another writer keeps it.
 
-        Waits up to ``timeout`` seconds (default: ``lock_wait``) for the other writer to finish,
-        then repairs what an interrupted writer (of any process or server) left.
+        Waits up to ``timeout`` seconds (default: ``lock_wait``) for the other writer to finish
+        (calling ``waiting`` first, when it has to wait), then repairs what an interrupted
+        writer (of any process or server) left.
         """
-        with self.catalog.writer(self.lock_wait if timeout is None else timeout):
+        wait = self.lock_wait if timeout is None else timeout
+        with self.catalog.writer(wait, waiting):
             self.recover()
             yield
 
@@ -150,9 +157,12 @@ class Library:
         return found
 
     @contextmanager
-    def writing(self) -> Iterator[BatchWriter]:
-        """Hold the write lock while batches are committed in order on a background thread."""
-        with self.write_lock():
+    def writing(self, waiting: Callable[[], None] | None = None) -> Iterator[BatchWriter]:
+        """Hold the write lock while batches are committed in order on a background thread.
+
+        ``waiting`` is called when the lock is held by another writer, before waiting for it.
+        """
+        with self.write_lock(waiting=waiting):
             writer = BatchWriter(self)
             try:
                 yield writer

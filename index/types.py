@@ -129,8 +129,10 @@ class Match:
 
 Status = Literal["added", "updated", "unchanged", "duplicate", "failed"]
 ProgressCallback = Callable[[str, int], None]
-"""Called with ("inputs_total", n) once the inputs are listed, then ("inputs", n) as files/URLs
-are opened, ("articles", n) as articles are read and ("passages", n) as passages are embedded."""
+"""Called with ("inputs_total", n) once the inputs are listed, ("queued", 1) if another writer
+holds the library's lock (the add waits its turn), ("adding", 1) once the lock is held, then
+("inputs", n) as files/URLs are opened, ("articles", n) as articles are read and ("passages", n)
+as passages are embedded."""
 
 
 @dataclass
@@ -153,6 +155,7 @@ class IngestReport:
     ignored: list[str] = field(default_factory=list)
     passages: int = 0
     seconds: float = 0.0
+    queued: float = 0.0  # seconds spent waiting for another writer before adding
 
     def count(self, status: Status) -> int:
         """Number of items with this status."""
@@ -199,6 +202,7 @@ class IngestReport:
             "failed": self.failed,
             "passages": self.passages,
             "seconds": round(self.seconds, 2),
+            "queued_seconds": round(self.queued, 2),
             "ignored": self.ignored,
             "items": [vars(item) for item in self.items],
         }
@@ -212,6 +216,8 @@ class IngestReport:
         )
         if self.ignored:
             text += f"; ignored {len(self.ignored)} files of unsupported types"
+        if self.queued >= 0.05:
+            text += f"; queued {self.queued:.1f}s behind another writer first"
         return text
 
 

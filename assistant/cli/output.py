@@ -111,19 +111,33 @@ def invalid_settings(error: ValidationError) -> str:
     )
 
 
+STATES = {
+    "queued": "queued: another newsdesk process is adding or deleting articles; waiting for "
+    "it to finish (NEWSDESK_INDEX__LOCK_WAIT)",
+    "adding": "adding",
+}
+
+
 @contextmanager
 def progress_bars(quiet: bool = False) -> Iterator[Callable[[str, int], None]]:
     """Ingest progress as one stderr bar each for inputs, articles and passages.
 
     Yields the ``progress(kind, n)`` callback the ingest pipeline reports to: ``<name>_total``
-    sets a bar's total, ``<name>`` advances it. ``quiet`` (``--json``) draws nothing.
+    sets a bar's total, ``<name>`` advances it; ``queued`` (another process is writing: this
+    ingest waits its turn) and ``adding`` are said in a line. ``quiet`` (``--json``) draws nothing.
     """
     from tqdm import tqdm  # imported when an ingest runs, like the service
 
     units = {"inputs": "input", "articles": "article", "passages": "passage"}
     bars: dict[str, tqdm] = {}
+    said: list[str] = []
 
     def progress(kind: str, n: int) -> None:
+        if kind in STATES:
+            if not quiet and (kind == "queued" or said):  # "adding" only after "queued"
+                said.append(kind)
+                tqdm.write(STATES[kind], file=sys.stderr)
+            return
         name = kind.removesuffix("_total")
         if name not in bars:
             bars[name] = tqdm(

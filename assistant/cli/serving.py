@@ -78,12 +78,13 @@ def mcp(assistant: Assistant) -> None:
 
 
 def _open_for_serving(assistant: Assistant) -> None:
-    """Open the library (bad storage settings stop here, before serving) and let writes wait."""
+    """Open the library (bad storage settings stop here, before serving).
+
+    Concurrent writes (two people adding articles) wait for each other up to
+    ``index.lock_wait``, which the library reads when it opens.
+    """
     with errors():
         assistant.open()
-    # In a server, concurrent writes (two people adding articles) wait for each other.
-    index = assistant.settings.index
-    assistant.settings.index = index.model_copy(update={"lock_wait": max(index.lock_wait, 60)})
 
 
 def _limit_malloc_arenas() -> None:

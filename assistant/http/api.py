@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.errors import AssistantError, NotIndexed, error_body
+from assistant.errors import AssistantError, Busy, NotIndexed, error_body
 from assistant.http import answers, articles, events, openai
 from assistant.http.limits import RequestLimits
 from assistant.present.html import api_reference
@@ -78,7 +78,9 @@ def _translate_errors(app: FastAPI, home: Path) -> None:
             exc.hint = (
                 "Add some first: POST /api/articles, /api/articles/upload or /api/articles/urls."
             )
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}
+        if isinstance(exc, Busy):
+            headers["Retry-After"] = str(exc.retry_after)
         return JSONResponse(error_body(public(str(exc)), exc.status), exc.status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, UploadFile
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse
 
-from assistant.http.deps import ServedBy
+from assistant.http.deps import ServedBy, holds_token
 from assistant.http.schemas import AddArticles, AddUrls, ArticleSummary
 from assistant.present.html import parse_spans, reader
 from assistant.service import Stats
@@ -27,9 +27,14 @@ def health(assistant: ServedBy) -> dict[str, Any]:
 
 
 @router.get("/api/stats")
-def stats(assistant: ServedBy) -> Stats:
-    """Counts of articles, passages and outlets, the date span, the models in use."""
-    return assistant.stats()
+def stats(assistant: ServedBy, request: Request) -> Stats:
+    """Counts of articles, passages and outlets, the date span, the models in use.
+
+    ``home`` and ``store`` (where the server keeps the library) are given only to a client
+    that sends the API token; they are null for anyone else.
+    """
+    found = assistant.stats()
+    return found if holds_token(request) else found.anonymous()
 
 
 @router.get("/api/outlets")

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from assistant.service import Assistant
+from assistant.settings import token_matches
 
 
 async def current_assistant(request: Request) -> Assistant:
@@ -16,3 +17,14 @@ async def current_assistant(request: Request) -> Assistant:
 
 
 ServedBy = Annotated[Assistant, Depends(current_assistant)]
+
+
+def holds_token(request: Request) -> bool:
+    """Whether the request carries the server's API token (False when the server has none).
+
+    What only the server's operator should see (its paths) needs this; with no token set,
+    every HTTP client is anonymous.
+    """
+    secret = request.app.state.assistant.settings.api_token
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    return bool(secret) and scheme == "Bearer" and token_matches(given, secret)

@@ -8,7 +8,8 @@ For each HTTP request, before any route (FastAPI's or Gradio's) sees it:
 3. The body bytes are counted as the route reads them, chunked bodies included; past the limit
    the read fails and the client gets 413, whatever the route would have done with the error.
 
-Only headers are trusted for (1) and (2), and only counted bytes for (3).
+Only headers are trusted for (1) and (2), and only counted bytes for (3). Errors on the
+OpenAI-compatible ``/v1`` routes have OpenAI's shape, the others newsdesk's.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from assistant.http.openai_schemas import error_body as openai_error_body
 from assistant.settings import token_matches
 
 Scope = MutableMapping[str, Any]
@@ -74,7 +76,8 @@ class RequestLimits:
             return
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await _reply(send, 413, self._too_large(f"{int(declared) / 2**20:.1f} MiB"))
+            size = f"{int(declared) / 2**20:.1f} MiB"
+            await _reply(send, 413, self._too_large(size), path=scope.get("path", ""))
             return
         await self._counted(scope, receive, send)
 
@@ -129,14 +132,23 @@ class RequestLimits:
             if not over:
                 raise
         if over and not started:
-            await _reply(send, 413, self._too_large(f"over {self.max_bytes / 2**20:g} MiB"))
+            message = self._too_large(f"over {self.max_bytes / 2**20:g} MiB")
+            await _reply(send, 413, message, path=scope.get("path", ""))
 
 
 async def _reply(
-    send: Send, status: int, message: str, extra: dict[str, str] | None = None
+    send: Send, status: int, message: str, extra: dict[str, str] | None = None, path: str = ""
 ) -> None:
-    """Send the one JSON error shape, and close the connection (the body was not read)."""
-    body = json.dumps({"ok": False, "error": message, "status": status}).encode()
+    """Send the JSON error (OpenAI's shape on ``/v1``), and close the connection.
+
+    The body was not read, so the connection cannot carry another request.
+    """
+    if path == "/v1" or path.startswith("/v1/"):
+        code = "request_too_large" if status == 413 else None
+        shaped: dict[str, Any] = openai_error_body(message, status, None, code)
+    else:
+        shaped = {"ok": False, "error": message, "status": status}
+    body = json.dumps(shaped).encode()
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),

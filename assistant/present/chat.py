@@ -121,18 +121,33 @@ def unexpected_text(error: Exception) -> str:
 
 
 def progress_text(show: Callable[..., Any]) -> Callable[[str, int], None]:
-    """An ingest progress callback that shows counts through ``show(fraction, desc=...)``."""
+    """An ingest progress callback that shows counts through ``show(fraction, desc=...)``.
+
+    While another writer holds the library it says "Queued"; once this add has the lock,
+    "Adding" with the counts.
+    """
     counts = {"inputs": 0, "articles": 0, "passages": 0, "inputs_total": 0}
 
     def report(kind: str, n: int) -> None:
-        counts[kind] += n
+        if kind == "queued":
+            show(None, desc=QUEUED)
+            return
+        if kind in counts:
+            counts[kind] += n
         total = counts["inputs_total"]
         show(
             counts["inputs"] / total if total else None,
-            desc=f"{counts['articles']} articles read, {counts['passages']} passages embedded",
+            desc=f"Adding: {counts['articles']} articles read, "
+            f"{counts['passages']} passages embedded",
         )
 
     return report
+
+
+QUEUED = (
+    "Queued: another add or delete is running on this library; "
+    "this one starts when it ends (searching and asking still work)"
+)
 
 
 def add_everything(
@@ -142,17 +157,27 @@ def add_everything(
     urls: str,
     progress: Callable[[str, int], None],
 ) -> list[IngestReport]:
-    """Add uploaded files, a pasted article and URLs; one report per kind given."""
-    reports = []
-    if files:
-        loaded = [(path.name, path.read_bytes()) for path in files]
-        reports.append(assistant.add_files(loaded, progress))
-    if (pasted.get("text") or "").strip():
-        article = {k: v or None for k, v in pasted.items()}
-        reports.append(assistant.add_articles([article], progress))
+    """Add uploaded files, a pasted article and URLs; one report per kind given.
+
+    When one kind fails (another writer kept the library past the wait), the error also says
+    what the kinds before it added.
+    """
+    reports: list[IngestReport] = []
     wanted = [u.strip() for u in (urls or "").splitlines() if u.strip()]
-    if wanted:  # web addresses only: the box must not read the server's own files
-        reports.append(assistant.add_urls(wanted, progress))
+    try:
+        if files:
+            loaded = [(path.name, path.read_bytes()) for path in files]
+            reports.append(assistant.add_files(loaded, progress))
+        if (pasted.get("text") or "").strip():
+            article = {k: v or None for k, v in pasted.items()}
+            reports.append(assistant.add_articles([article], progress))
+        if wanted:  # web addresses only: the box must not read the server's own files
+            reports.append(assistant.add_urls(wanted, progress))
+    except AssistantError as e:
+        if reports:
+            done = "; ".join(r.summary() for r in reports)
+            e.message = f"{e.message} Before it, this add did: {done}."
+        raise
     return reports
 
 

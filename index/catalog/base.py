@@ -11,7 +11,7 @@ library writes, and the pending rows are its recovery log (see ``index.library``
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 
 from index.types import Article, Match, Passage, Source
@@ -53,8 +53,15 @@ class Catalog(ABC):
     # -- the write lock -----------------------------------------------------------------------
 
     @abstractmethod
-    def writer(self, timeout: float) -> AbstractContextManager[None]:
+    def writer(
+        self, timeout: float, waiting: Callable[[], None] | None = None
+    ) -> AbstractContextManager[None]:
         """Hold the single-writer lock, waiting up to ``timeout`` seconds for another writer.
+
+        Args:
+            timeout: seconds to wait while another writer holds the lock (0: fail at once).
+            waiting: called once, before waiting, when another writer holds the lock (so a
+                caller can say that its write is queued).
 
         Raises:
             LockedError: another writer (this or another process or server) kept the lock.

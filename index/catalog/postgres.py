@@ -10,8 +10,9 @@ server, repairs the vectors a dead one left.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -41,6 +42,34 @@ def safe_location(url: str) -> str:
 def _reason(error: BaseException) -> str:
     """A driver error as one line (libpq's messages span several)."""
     return " ".join(str(error).split()) or type(error).__name__
+
+
+def _try_lock(conn: psycopg.Connection[Any]) -> bool:
+    """Take the advisory write lock if no other session holds it."""
+    row = conn.execute("SELECT pg_try_advisory_lock(%s)", (WRITE_LOCK_KEY,)).fetchone()
+    return bool(row and row[0])
+
+
+def _wait_for_lock(conn: psycopg.Connection[Any], timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds for the advisory write lock; whether it was taken.
+
+    While it waits, the server checks every second that this client is still connected, so a
+    waiter that dies leaves the queue instead of taking the lock for nobody.
+    """
+    if timeout <= 0:
+        return False
+    conn.execute(
+        "SELECT set_config('lock_timeout', %s, false)", (f"{max(1, round(timeout * 1000))}ms",)
+    )
+    conn.execute("SELECT set_config('client_connection_check_interval', '1s', false)")
+    try:
+        conn.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK_KEY,))
+        return True
+    except psycopg.errors.LockNotAvailable:
+        return False
+    finally:
+        conn.execute("RESET lock_timeout")
+        conn.execute("RESET client_connection_check_interval")
 
 
 class PostgresCatalog(TsvectorSearch):
@@ -79,6 +108,7 @@ class PostgresCatalog(TsvectorSearch):
                 "password and database in NEWSDESK_CATALOG_URL are right."
             ) from e
         self.schema = upgrade(url, self.location)
+        self._writers = threading.Lock()  # this process's writers, one at a time
         self._pool = ConnectionPool(
             url,
             min_size=1,
@@ -123,27 +153,46 @@ class PostgresCatalog(TsvectorSearch):
     # -- the write lock -----------------------------------------------------------------------
 
     @contextmanager
-    def writer(self, timeout: float) -> Iterator[None]:
+    def writer(self, timeout: float, waiting: Callable[[], None] | None = None) -> Iterator[None]:
         """Hold the database's advisory write lock (see ``Catalog.writer``).
 
         The lock belongs to one pooled connection, held until the write ends; if this process
-        dies, PostgreSQL ends the session and the lock with it.
+        dies, PostgreSQL ends the session and the lock with it. Writers of this process queue
+        for it on a thread lock first, so at most one pooled connection waits (the others stay
+        free for reads); that one joins PostgreSQL's queue for the lock, first come first served.
         """
         deadline = time.monotonic() + timeout
-        with self._connection() as conn:
-            query = "SELECT pg_try_advisory_lock(%s)"
-            while not conn.execute(query, (WRITE_LOCK_KEY,)).fetchone()[0]:  # type: ignore[index]
-                if time.monotonic() >= deadline:
-                    raise LockedError(
-                        "Another newsdesk server is adding or deleting articles in the shared "
-                        f"catalog {self.location}. Wait for it to finish and run this again "
-                        "(searching and asking still work)."
-                    )
-                time.sleep(0.1)
-            try:
-                yield
-            finally:
-                conn.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK_KEY,))
+        told: list[bool] = []
+
+        def queued() -> None:  # said once, whichever queue the write waits in
+            if waiting and not told:
+                waiting()
+            told.append(True)
+
+        if not self._writers.acquire(blocking=False):
+            queued()
+            if timeout <= 0 or not self._writers.acquire(timeout=timeout):
+                raise self._locked(timeout)
+        try:
+            with self._connection() as conn:
+                if not _try_lock(conn):
+                    queued()
+                    if not _wait_for_lock(conn, deadline - time.monotonic()):
+                        raise self._locked(timeout)
+                try:
+                    yield
+                finally:
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (WRITE_LOCK_KEY,))
+        finally:
+            self._writers.release()
+
+    def _locked(self, timeout: float) -> LockedError:
+        return LockedError(
+            "Another newsdesk server is adding or deleting articles in the shared catalog "
+            f"{self.location} and kept at it for {timeout:g} s. Wait for it to finish and run "
+            "this again, or wait longer with NEWSDESK_INDEX__LOCK_WAIT (searching and asking "
+            "still work)."
+        )
 
     def _insert_passages(self, cur: Any, article: Article, passages: list[Passage]) -> None:
         """Insert the passage rows, each with its English tsvector (title B, text A)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -153,16 +153,23 @@ class SqliteCatalog(Fts5Search):
             return self._db.execute(sql, tuple(args)).fetchall()
 
     @contextmanager
-    def writer(self, timeout: float) -> Iterator[None]:
+    def writer(self, timeout: float, waiting: Callable[[], None] | None = None) -> Iterator[None]:
         """Hold ``write.lock`` beside the database file (see ``Catalog.writer``)."""
         lock = FileLock(self.path.parent / "write.lock", thread_local=False)
         try:
-            lock.acquire(timeout=timeout)
-        except Timeout as e:
-            raise LockedError(
-                f"Another newsdesk process is adding or deleting articles in {self.path.parent}. "
-                "Wait for it to finish and run this again (searching and asking still work)."
-            ) from e
+            lock.acquire(blocking=False)
+        except Timeout:
+            if waiting:
+                waiting()
+            try:
+                lock.acquire(timeout=timeout)
+            except Timeout as e:
+                raise LockedError(
+                    f"Another newsdesk process is adding or deleting articles in "
+                    f"{self.path.parent} and kept at it for {timeout:g} s. Wait for it to finish "
+                    "and run this again, or wait longer with NEWSDESK_INDEX__LOCK_WAIT "
+                    "(searching and asking still work)."
+                ) from e
         try:
             yield
         finally:

@@ -117,16 +117,29 @@ def _front_matter_loader() -> type:
 
 
 def _plain_front_matter(block: str) -> dict[str, str] | None:
-    """``key: value`` lines split at their first colon, or None if a line is not one."""
+    """``key: value`` lines split at their first colon, or None if a line is not one.
+
+    A value is plain text when it does not start like YAML syntax and no part of it after a
+    colon starts with an anchor, alias, tag or merge key: "Fire at plant: 800 flee" is a title,
+    "<<: *x" (the merge of an alias) is YAML gone wrong and stays an error naming its line.
+    """
     meta = {}
     for line in block.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         found = _PLAIN_LINE.match(line)
-        if not found or found.group(2).lstrip()[:1] in tuple("[]{}&*!|>%@`"):
+        if not found or _looks_like_yaml(found.group(2)):
             return None  # YAML syntax gone wrong, not a plain title
         meta[found.group(1)] = found.group(2).strip().strip("\"'")
     return meta
+
+
+def _looks_like_yaml(value: str) -> bool:
+    """Whether a front matter value holds YAML syntax where a plain one would hold text."""
+    first, *after = (piece.strip() for piece in re.split(r":\s", value))
+    if first[:1] in tuple("[]{}&*!|>%@`") or first.startswith("<<"):
+        return True
+    return any(piece[:1] in ("&", "*", "!") or piece.startswith("<<") for piece in after)
 
 
 _PLAIN_LINE = re.compile(r"^([A-Za-z_][\w-]*):[ \t]+(.*)$")

@@ -250,3 +250,42 @@ def test_research_routes(client: httpx.Client) -> None:
         cite["corroboration"] is not None
         and cite["corroboration"]["article_id"] == cite["article_id"]
     )
+
+
+def test_stats_show_where_the_library_is_only_to_token_holders(client: httpx.Client) -> None:
+    operator = client.get("/api/stats", headers=AUTH).json()
+    assert operator["home"] and operator["store"].startswith(operator["home"])
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}):
+        response = client.get("/api/stats", headers=headers)
+        assert response.status_code == 200
+        anonymous = response.json()
+        assert anonymous["home"] is None and anonymous["store"] is None
+        assert operator["home"] not in response.text
+        assert anonymous["articles"] == operator["articles"] == 1
+
+
+def test_oversized_body_on_v1_has_openai_shape(client: httpx.Client, server: str) -> None:
+    import openai
+
+    big = {"model": "newsdesk", "messages": [{"role": "user", "content": "x" * 2_000_000}]}
+    declared = client.post("/v1/chat/completions", json=big)
+
+    def chunks():
+        yield json.dumps(big).encode()
+
+    chunked = client.post(  # no Content-Length: counted as it arrives
+        "/v1/chat/completions", content=chunks(), headers={"content-type": "application/json"}
+    )
+    for response in (declared, chunked):
+        assert response.status_code == 413, response.text
+        error = response.json()
+        assert set(error) == {"error"}
+        assert error["error"]["type"] == "invalid_request_error"
+        assert error["error"]["code"] == "request_too_large" and error["error"]["param"] is None
+        assert "MiB" in error["error"]["message"]
+    sdk = openai.OpenAI(base_url=f"{server}/v1", api_key="unused", max_retries=0)
+    with pytest.raises(openai.APIStatusError) as raised:
+        sdk.chat.completions.create(**big)
+    assert raised.value.status_code == 413 and raised.value.body["code"] == "request_too_large"
+    # the /api routes keep newsdesk's shape
+    assert_error(client.post("/api/ask", content=b"x" * 2_000_000), 413, "MiB")

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
 
 from index import Library
@@ -50,7 +51,7 @@ def shared(tmp_path: Path, catalog_url: str, chroma_server: str) -> dict[str, st
     return {
         "NEWSDESK_CATALOG_URL": catalog_url,
         "NEWSDESK_CHROMA_URL": chroma_server,
-        "NEWSDESK_INDEX__LOCK_WAIT": "600",  # a server waits for the other's ingest to end
+        # no NEWSDESK_INDEX__LOCK_WAIT: writes must wait for each other at the default
         "NEWSDESK_INDEX__INGEST_BATCH": "48",
     }
 
@@ -83,6 +84,122 @@ def post(base: str, articles: list[dict], timeout: float = 600) -> dict:
     response = httpx.post(f"{base}/api/articles", json={"articles": articles}, timeout=timeout)
     assert response.status_code == 201, response.text
     return response.json()
+
+
+def upload(base: str, name: str, articles: list[dict], timeout: float = 900) -> dict:
+    """Upload ``articles`` as one JSON-lines file; the report of a 201."""
+    body = "".join(json.dumps(a) + "\n" for a in articles).encode()
+    response = httpx.post(
+        f"{base}/api/articles/upload", files={"files": (name, body)}, timeout=timeout
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def lock_waiters(catalog_url: str) -> int:
+    """Sessions queued for the catalog's advisory write lock."""
+    with psycopg.connect(catalog_url, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+        ).fetchone()
+        return row[0] if row else 0
+
+
+def wait_for(condition, what: str, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.05)
+
+
+def ingest_until_first_commit(base: str, articles: list[dict], library: Library) -> None:
+    """Start adding ``articles`` through a server that will die; return once a batch is in."""
+
+    def doomed_ingest() -> None:
+        with contextlib.suppress(httpx.HTTPError):  # the server dies under this request
+            httpx.post(f"{base}/api/articles", json={"articles": articles}, timeout=600)
+
+    threading.Thread(target=doomed_ingest, daemon=True).start()
+    wait_for(lambda: library.catalog.counts()["articles"] >= 1, "the ingest made no progress")
+
+
+def in_thread(reports: list[dict], call, *args) -> threading.Thread:
+    thread = threading.Thread(target=lambda: reports.append(call(*args)), daemon=True)
+    thread.start()
+    return thread
+
+
+def test_uploads_through_two_servers_at_once_queue_and_all_land_once(
+    tmp_path: Path, shared: dict[str, str], checker, realtimeqa_dir: Path
+) -> None:
+    articles = rows(realtimeqa_dir, 42)
+    halves = [articles[:24], articles[18:]]  # six articles in both uploads
+    expected = distinct_ids(articles)
+    a, proc_a = start(tmp_path, "a", shared)
+    b, proc_b = start(tmp_path, "b", shared)
+    try:
+        library = checker()
+        reports: list[dict] = []
+        with library.catalog.writer(0):  # a third writer holds the lock: both uploads queue
+            threads = [
+                in_thread(reports, upload, base, f"{name}.jsonl", half)
+                for base, name, half in zip((a, b), "ab", halves, strict=True)
+            ]
+            wait_for(
+                lambda: lock_waiters(shared["NEWSDESK_CATALOG_URL"]) == 2, "uploads not queued"
+            )
+        for thread in threads:
+            thread.join(timeout=900)
+        assert len(reports) == 2, "an upload did not finish"
+        assert all(r["failed"] == 0 and r["queued_seconds"] > 0 for r in reports), reports
+        assert sum(r["added"] for r in reports) == len(expected)
+        assert sum(len(r["items"]) for r in reports) == len(articles) + 6
+
+        assert {x.id for x in library.catalog.list_articles()} == expected
+        assert vector_article_ids(library) == expected
+        assert library.catalog.pending() == []
+        check_consistent(library)  # every passage once in the vectors and the lexical index
+        print(  # the counts of this run, for the record (-s)
+            f"\ntwo servers: uploaded {len(articles) + 6}, distinct {len(expected)}, added "
+            f"{[r['added'] for r in reports]}, catalog {library.catalog.counts()['articles']}, "
+            f"vector articles {len(vector_article_ids(library))}, passages "
+            f"{library.catalog.counts()['passages']} = vectors {library.store.count()}"
+        )
+    finally:
+        stop(proc_a)
+        stop(proc_b)
+
+
+def test_kill_the_writer_while_the_other_waits_then_it_proceeds_and_repairs(
+    tmp_path: Path, shared: dict[str, str], checker, realtimeqa_dir: Path
+) -> None:
+    articles = rows(realtimeqa_dir, 60)
+    doomed, waiting = articles[:40], articles[40:]
+    a, proc_a = start(tmp_path, "a", shared)
+    b, proc_b = start(tmp_path, "b", shared)
+    try:
+        library = checker()
+        ingest_until_first_commit(a, doomed, library)
+        reports: list[dict] = []
+        thread = in_thread(reports, upload, b, "waiting.jsonl", waiting)
+        wait_for(lambda: lock_waiters(shared["NEWSDESK_CATALOG_URL"]) == 1, "b did not queue")
+        os.kill(proc_a.pid, signal.SIGKILL)
+        proc_a.wait(timeout=30)
+
+        thread.join(timeout=900)
+        assert len(reports) == 1, "the waiting upload did not finish"
+        assert reports[0]["added"] == len(waiting) and reports[0]["queued_seconds"] > 0
+        committed = {x.id for x in library.catalog.list_articles()}
+        assert distinct_ids(waiting) <= committed
+        from_doomed = committed - distinct_ids(waiting)
+        assert 0 < len(from_doomed) < len(distinct_ids(doomed)), "the kill did not land mid-ingest"
+        # b repaired what a left: no pending log, no vectors of a's cut batch
+        assert library.catalog.pending() == []
+        assert vector_article_ids(library) == committed
+        check_consistent(library)
+    finally:
+        stop(proc_a)
+        stop(proc_b)
 
 
 def test_ingest_through_one_ask_through_the_other_and_both_at_once(
@@ -143,16 +260,7 @@ def test_kill_one_server_mid_ingest_then_restart_repairs(
     b, proc_b = start(tmp_path, "b", shared)
     try:
         library = checker()
-
-        def doomed_ingest() -> None:
-            with contextlib.suppress(httpx.HTTPError):  # the server dies under this request
-                httpx.post(f"{a}/api/articles", json={"articles": articles}, timeout=600)
-
-        threading.Thread(target=doomed_ingest, daemon=True).start()
-        deadline = time.monotonic() + 300
-        while library.catalog.counts()["articles"] < 1:  # the first batch is committed
-            assert time.monotonic() < deadline, "the ingest made no progress"
-            time.sleep(0.05)
+        ingest_until_first_commit(a, articles, library)
         os.kill(proc_a.pid, signal.SIGKILL)
         proc_a.wait(timeout=30)
 

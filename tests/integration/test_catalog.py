@@ -186,28 +186,36 @@ def test_a_second_writer_waits_then_gets_a_clear_message(
 ) -> None:
     first = open_catalog(tmp_path / "home", catalog_backend)
     second = open_catalog(tmp_path / "home", catalog_backend)  # another process or server
+    queued: list[str] = []
     try:
-        with first.writer(0):
+        with first.writer(0, lambda: queued.append("first")):
+            assert queued == []  # the lock was free: nothing to wait for
             started = time.monotonic()
             with (
-                pytest.raises(LockedError, match="adding or deleting articles"),
-                second.writer(0.5),
+                pytest.raises(LockedError, match=r"adding or deleting articles.*LOCK_WAIT"),
+                second.writer(0.5, lambda: queued.append("second")),
             ):
                 pass
             assert time.monotonic() - started >= 0.4
-        released = threading.Event()
+            assert queued == ["second"]  # said once, before waiting
+        for waiter in (second, first):  # another process or server; a thread of this one
+            queued.clear()
+            released = threading.Event()
+            holding = threading.Event()
 
-        def hold() -> None:
-            with first.writer(0):
-                released.wait(5)
+            def hold(holding: threading.Event, released: threading.Event) -> None:
+                with first.writer(0):
+                    holding.set()
+                    released.wait(5)
 
-        thread = threading.Thread(target=hold)
-        thread.start()
-        time.sleep(0.3)
-        threading.Timer(0.5, released.set).start()
-        with second.writer(10):  # waits for the first writer, then gets the lock
-            assert released.is_set()
-        thread.join()
+            thread = threading.Thread(target=hold, args=(holding, released))
+            thread.start()
+            assert holding.wait(5)
+            threading.Timer(0.5, released.set).start()
+            with waiter.writer(10, lambda: queued.append("waiting")):  # waits its turn
+                assert released.is_set()
+            assert queued == ["waiting"]
+            thread.join()
     finally:
         first.close()
         second.close()

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from index.chunking import chunk_text
@@ -228,9 +228,12 @@ YAML_VALUES = st.recursive(
 )  # fmt: skip
 
 
+TRICKS = ["", "&x ", "*x", "<<: *x\n", "!!python/object:os.system "]
+
+
 @FUZZ
-@given(YAML_VALUES, st.sampled_from(["", "&x ", "*x", "<<: *x\n", "!!python/object:os.system "]),
-       st.integers(min_value=0, max_value=40))  # fmt: skip
+@given(YAML_VALUES, st.sampled_from(TRICKS), st.integers(min_value=0, max_value=40))
+@example(value="", trick="<<: *x\n", depth=0)  # "title: <<: *x" then a valid line (issue 26)
 def test_front_matter_any_shape_anchors_or_depth_raises_only_ours(
     value, trick: str, depth: int
 ) -> None:
@@ -241,3 +244,19 @@ def test_front_matter_any_shape_anchors_or_depth_raises_only_ours(
     result = only_ours(read_text, raw, "x.md")
     if trick and result:  # anchors, aliases and python tags never get through
         raise AssertionError(f"accepted {trick!r}")
+
+
+@pytest.mark.parametrize("trick", TRICKS[1:])
+def test_front_matter_with_yaml_tricks_is_an_error_naming_file_and_line(trick: str) -> None:
+    """Front matter that is not valid YAML is an error naming the file and the line, never text
+    of the article, and never read as plain ``key: value`` lines when it holds YAML syntax."""
+    raw = f"---\ntitle: {trick}Storm\noutlet: Weather Desk\n---\nThe body of the article."
+    with pytest.raises(IngestError) as raised:
+        read_text(raw, "x.md")
+    assert raised.value.origin == "x.md" and raised.value.line == 2
+    assert "front matter" in raised.value.reason
+
+
+def test_front_matter_plain_lines_with_colons_stay_readable() -> None:
+    raw = "---\ntitle: Fire at plant: 800 flee [video]\n---\nThe body of the article."
+    assert read_text(raw, "x.md").title == "Fire at plant: 800 flee [video]"
