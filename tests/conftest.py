@@ -210,7 +210,7 @@ def free_port() -> int:
 
 
 def wait_until_up(
-    url: str, proc: subprocess.Popen, timeout: float = 120, log: Path | None = None
+    url: str, proc: subprocess.Popen, timeout: float = 300, log: Path | None = None
 ) -> None:
     """Poll ``url`` until it answers 200; fail with the server's stderr (or log) if it exits."""
     import httpx
