@@ -44,8 +44,21 @@ def train_group() -> None:
     default=0,
     help="Torch threads (0: torch's default, every core).",
 )
+@click.option(
+    "--train-share",
+    type=click.FloatRange(0, 1, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Share of the training groups used, a seeded sample (a data-size study); 1: all.",
+)
 def train_reader(
-    archive: Path, work: Path, out: Path | None, steps: int, seed: int, threads: int
+    archive: Path,
+    work: Path,
+    out: Path | None,
+    steps: int,
+    seed: int,
+    threads: int,
+    train_share: float,
 ) -> None:
     """Fine-tune the reader (a cross-encoder) on ARCHIVE, the extracted rtqa-train folder.
 
@@ -57,7 +70,13 @@ def train_reader(
     from assistant.training.pairs import ArchiveError, PairSettings
     from assistant.training.reader import TrainSettings, train
 
-    settings = TrainSettings(steps=steps, seed=seed, threads=threads, pairs=PairSettings(seed=seed))
+    settings = TrainSettings(
+        steps=steps,
+        seed=seed,
+        threads=threads,
+        train_share=train_share,
+        pairs=PairSettings(seed=seed),
+    )
     try:
         checkpoint = train(archive, work, settings, log=lambda m: echo(m, err=True))
     except ArchiveError as e:

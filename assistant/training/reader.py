@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from assistant.training.pairs import (
     Group,
@@ -33,6 +33,7 @@ from assistant.training.pairs import (
 )
 
 Log = Callable[[str], None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class TrainSettings:
     validation_every_nth_week: int = 20
     seed: int = 13
     threads: int = 0
+    train_share: float = 1.0  # a seeded sample of the training groups, for data-size studies
     pairs: PairSettings = field(default_factory=PairSettings)
 
 
@@ -59,6 +61,14 @@ def split_weeks(weeks: list[str], nth: int) -> tuple[list[str], list[str]]:
     """(training weeks, validation weeks): every ``nth`` week, from the first, validates."""
     held = set(weeks[::nth]) if nth else set()
     return [w for w in weeks if w not in held], [w for w in weeks if w in held]
+
+
+def sample(groups: list[T], share: float, seed: int) -> list[T]:
+    """A seeded ``share`` of ``groups`` in their order (all of them at 1)."""
+    if share >= 1:
+        return groups
+    keep = sorted(random.Random(seed).sample(range(len(groups)), round(len(groups) * share)))
+    return [groups[i] for i in keep]
 
 
 def batch_of(groups: list[Group], step: int, settings: TrainSettings) -> list[Group]:
@@ -146,7 +156,7 @@ def validate(model: Any, tokenizer: Any, groups: list[Group], settings: TrainSet
 
 
 def _groups(archive: Path, work: Path, settings: TrainSettings, tokenizer: Any, log: Log) -> Any:
-    """Training and validation groups, built once and cached in ``work``."""
+    """Training groups (a seeded ``train_share``) and validation groups, cached in ``work``."""
     from tqdm import tqdm
 
     weeks = archive_weeks(archive)
@@ -155,7 +165,7 @@ def _groups(archive: Path, work: Path, settings: TrainSettings, tokenizer: Any, 
     cached = work / "groups.json"
     if cached.exists() and json.loads(cached.read_text()).get("key") == key:
         return (
-            load_groups(work / "train.jsonl"),
+            sample(load_groups(work / "train.jsonl"), settings.train_share, settings.seed),
             load_groups(work / "val.jsonl"),
             train_weeks,
             val_weeks,
@@ -174,7 +184,7 @@ def _groups(archive: Path, work: Path, settings: TrainSettings, tokenizer: Any, 
     save_groups(val, work / "val.jsonl")
     cached.write_text(json.dumps({"key": key, "train": len(train), "val": len(val)}))
     log(f"groups: {len(train)} training ({len(train_weeks)} weeks), {len(val)} validation")
-    return train, val, train_weeks, val_weeks
+    return sample(train, settings.train_share, settings.seed), val, train_weeks, val_weeks
 
 
 def train(archive: Path, work: Path, settings: TrainSettings, log: Log = print) -> Path:

@@ -16,7 +16,7 @@ from assistant.training.pairs import (
     build_group,
     gold,
 )
-from assistant.training.reader import TrainSettings, batch_of, split_weeks
+from assistant.training.reader import TrainSettings, batch_of, sample, split_weeks
 
 
 def test_pack_fills_windows_in_order_and_never_splits_a_sentence() -> None:
@@ -90,6 +90,15 @@ def test_data_order_follows_from_seed_and_step_alone() -> None:
     epoch = [g.question_id for step in range(3) for g in first[step]]
     assert sorted(epoch) == sorted(g.question_id for g in groups)  # each group once a pass
     assert all(len(g.texts) == 8 and g.labels.count(1.0) == 1 for b in first for g in b)
+
+
+def test_a_data_size_study_samples_the_same_groups_for_a_seed() -> None:
+    groups = [str(i) for i in range(11)]
+    assert sample(groups, 1.0, 13) == groups
+    half = sample(groups, 0.5, 13)
+    assert half == sample(groups, 0.5, 13) and len(half) == 6  # resumable: same sample
+    assert half == sorted(half, key=int)  # the archive's order kept
+    assert set(half) < set(groups) and half != sample(groups, 0.5, 14)
 
 
 def test_validation_weeks_are_held_out() -> None:
