@@ -21,8 +21,8 @@ import re
 from dataclasses import replace
 
 from assistant.engines.sentences import Candidate, score_sentences
-from assistant.research.claims import compare, read
-from assistant.research.stance import judge
+from assistant.research.claims import Facts, Outcome, compare, read
+from assistant.research.stance import ALIGNED_SIMILARITY, Gate, judge
 from assistant.retrieve import retrieve, shingles
 from assistant.settings import RetrievalSettings
 from assistant.types import Conflict, Corroboration, Evidence, Filters
@@ -30,7 +30,10 @@ from index.library import Library
 from index.types import Hit
 
 COPY_OVERLAP = 0.5
-CONSIDERED_SIMILARITY = 0.3  # sentences less similar than this are not read for a stance
+# Sentences less similar than this are not read for a stance. Low: two newsrooms' sentences on
+# one fact score 0.2-0.5 ("The town's water supply was not affected." against "... cutting the
+# water supply to eastern Vellport": 0.26); the rules decide by the slot, not by the score.
+CONSIDERED_SIMILARITY = ALIGNED_SIMILARITY
 SENTENCES_PER_ARTICLE = 40
 
 
@@ -81,17 +84,13 @@ def corroborate(
             group.append(scored)
     facts = read(_respell(claim, spellings))
     for group in by_article.values():
-        verdict = judge(facts, [c.text for c in group], [c.semantic for c in group])
-        if verdict.sentence is None or verdict.outcome == "unrelated":
+        outcome, index, reason = weigh(facts, [c.text for c in group], [c.semantic for c in group])
+        if index is None:
             continue
-        outcome, cand = verdict.outcome, group[verdict.sentence]
-        if outcome in ("agree", "related"):
-            # support is shown only with a sentence that itself repeats the claim (rules)
-            backing = [c for c in group if compare(facts, c.text, c.semantic).outcome == "agree"]
-            outcome, cand = ("agree", backing[0]) if backing else ("related", cand)
+        cand = group[index]
         evidence = _evidence(replace(cand, text=original[(cand.hit.passage_id, cand.start)]))
         if outcome == "conflict":
-            result.conflicting.append(Conflict(evidence=evidence, reason=verdict.reason or ""))
+            result.conflicting.append(Conflict(evidence=evidence, reason=reason or ""))
         elif outcome == "agree":
             result.supporting.append(evidence)
         else:
@@ -104,6 +103,27 @@ def corroborate(
             independent.append(outlet)
     result.independent_outlets = independent
     return result
+
+
+def weigh(
+    claim: Facts, sentences: list[str], similarities: list[float], gate: Gate = "slots"
+) -> tuple[Outcome, int | None, str | None]:
+    """How one other report stands to the claim as its card shows it: outcome, sentence, reason.
+
+    The report's stance (``stance.judge``); support is shown only with a sentence that itself
+    repeats the claim by the sentence rules, otherwise the report is on the same topic.
+    """
+    verdict = judge(claim, sentences, similarities, gate=gate)
+    if verdict.sentence is None or verdict.outcome == "unrelated":
+        return "unrelated", None, None
+    if verdict.outcome == "conflict":
+        return "conflict", verdict.sentence, verdict.reason
+    backing = [
+        i
+        for i, (text, similarity) in enumerate(zip(sentences, similarities, strict=True))
+        if compare(claim, text, similarity).outcome == "agree"
+    ]
+    return ("agree", backing[0], None) if backing else ("related", verdict.sentence, None)
 
 
 def _other_reports(
