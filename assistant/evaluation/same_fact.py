@@ -41,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant.research.claims import AGREE_SIMILARITY, read
+from assistant.research.claims import AGREE_SIMILARITY, names_in, read
 from assistant.research.corroborate import CONSIDERED_SIMILARITY, weigh
 from assistant.research.stance import Gate
 from index.embed import SentenceEmbedder
@@ -63,6 +63,7 @@ class Pair:
 
     cluster: str
     claim: str
+    source: str  # the text of the claim's report
     outlet: str
     report: str
     label: str
@@ -91,6 +92,7 @@ def load(path: Path = DATA) -> tuple[int, list[Pair]]:
                 Pair(
                     row["id"],
                     p["claim"],
+                    source["text"],
                     other["outlet"],
                     other["text"],
                     p["label"],
@@ -124,7 +126,8 @@ def predict(pair: Pair, system: str) -> str:
         return "no-position"
     gate: Gate = "cosine" if system == "former_gate" else "slots"
     sentences, similarities = [s for s, _ in read_], [x for _, x in read_]
-    outcome, _, _ = weigh(read(pair.claim), sentences, similarities, gate=gate)
+    names = (names_in(pair.source), names_in(pair.report))
+    outcome, _, _ = weigh(read(pair.claim), sentences, similarities, gate=gate, names=names)
     return TO_LABEL[outcome]
 
 

@@ -168,9 +168,7 @@ def read(sentence: str) -> Facts:
         before = " ".join(digits[: m.start()].split()[-2:])
         counted = frozenset(_canonical(terms(after)) | _canonical(terms(before)))
         quantities.append(Quantity(value, m.group(0).strip(), unit, counted, slot))
-    names = frozenset(
-        re.sub(r"[’']s$", "", n.lower()) for n in _NAME.findall(sentence) if n not in _NOT_NAMES
-    )
+    names = names_in(sentence)
     days = frozenset(" ".join(d.lower().replace(".", "").split()) for d in _day_words(sentence))
     return Facts(
         text=sentence,
@@ -180,6 +178,13 @@ def read(sentence: str) -> Facts:
         undetermined=bool(_UNDETERMINED.search(sentence)),
         names=names,
         days=days,
+    )
+
+
+def names_in(text: str) -> frozenset[str]:
+    """The names in ``text`` (capitalised words not opening a sentence), lower-cased."""
+    return frozenset(
+        re.sub(r"[’']s$", "", n.lower()) for n in _NAME.findall(text) if n not in _NOT_NAMES
     )
 
 

@@ -147,11 +147,14 @@ def judge(
     similarities: Sequence[float],
     weights: dict[str, np.ndarray | float] | None = None,
     gate: Gate = "slots",
+    same_story: bool = True,
 ) -> Judgement:
     """The stance of a report (its ``sentences``, with their similarity to the claim).
 
     ``gate="cosine"`` is the former rule, kept to measure against: a rule's conflict counts
     only on a sentence with similarity >= 0.70, and the model speaks before any rule's support.
+    ``same_story=False`` (the two articles share no name: another town, another event) lets
+    only the former rule count.
     """
     weights = weights or model()
     a = claim if isinstance(claim, Facts) else read(claim)
@@ -164,7 +167,7 @@ def judge(
     ranked = sorted(range(len(facts)), key=lambda i: -similarities[i])
 
     def counts(i: int) -> bool:
-        if gate == "slots" and comparisons[i].aligned:
+        if gate == "slots" and same_story and comparisons[i].aligned:
             return similarities[i] >= ALIGNED_SIMILARITY
         return similarities[i] >= RULE_CONFLICT_SIMILARITY
 
@@ -173,7 +176,7 @@ def judge(
         return Judgement("conflict", rule[0], comparisons[rule[0]].reason, probs)
     agreeing = [i for i in ranked if comparisons[i].outcome == "agree"]
     # the claim's figure or statement, for the same slot: support, in any words
-    backed = [i for i in agreeing if gate == "slots" and comparisons[i].aligned and counts(i)]
+    backed = [i for i in agreeing if gate == "slots" and same_story and comparisons[i].aligned]
     if p[1] >= float(weights["conflict_threshold"]):
         refuting = [i for i in ranked[:5] if _REFUTE.search(facts[i].text)]
         if refuting or not backed:  # a report that repeats the figure and refutes nothing agrees
