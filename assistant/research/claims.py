@@ -13,8 +13,13 @@ determined"). Two sentences are then compared as a reader compares two reports o
 - ``related``: the same topic without a position on the claim;
 - ``unrelated``: neither.
 
-Rules, not a model: the README lists what they miss (paraphrases with no shared words, figures
-for different things that share a noun).
+What a figure counts (its slot: unit, counted noun, event word, qualifiers) is read by
+``assistant.research.slots``; causes, damage and harm by ``assistant.research.states``. A
+comparison that rests on a slot rather than on wording is ``aligned``: it holds at any
+similarity, so two newsrooms' sentences on one fact meet however differently they are worded.
+
+Rules, not a model: the README lists what they miss (paraphrases with no shared words and no
+figure, figures with different scopes under one noun and one event word).
 """
 
 from __future__ import annotations
@@ -50,13 +55,6 @@ _QUANTITY = re.compile(
 _NEGATION = re.compile(
     r"\b(?:not|no|never|none|nobody|nothing|neither|nor|without|denied|denies|deny|"
     r"false|untrue|refuted|refutes|rejected|dismissed|ruled out)\b|n['’]t\b",
-    re.IGNORECASE,
-)
-_UNDETERMINED = re.compile(
-    r"\b(?:undetermined|unknown|unclear|under investigation|being investigated|"
-    r"too early to (?:say|tell)|"
-    r"(?:not|yet to) (?:yet )?(?:been )?(?:determined|known|established|confirmed|clear)|"
-    r"no (?:official )?cause)\b",
     re.IGNORECASE,
 )
 # Words that only report or qualify a claim: they never make two sentences say different things.
@@ -175,7 +173,7 @@ def read(sentence: str) -> Facts:
         words=frozenset(_canonical(terms(_NEGATION.sub(" ", sentence))) - _FRAME),
         quantities=tuple(quantities),
         negations=len(_NEGATION.findall(sentence)),
-        undetermined=bool(_UNDETERMINED.search(sentence)),
+        undetermined=bool(states.UNSETTLED.search(sentence)),
         names=names,
         days=days,
     )
@@ -221,8 +219,15 @@ def figures(a: Facts, b: Facts) -> tuple[list[Quantity], list[tuple[Quantity, Qu
     """Figures of ``a`` that ``b`` repeats for the same slot, and (a, b) pairs that differ."""
     same, rivals = [], []
     for q in a.quantities:
+        # the same value backs a claim under the words around it too ("30 troops" repeated
+        # verbatim); another value conflicts only for the same slot
+        near = [r for r in b.quantities if r.unit == q.unit and q.counted & r.counted]
         slot = [r for r in b.quantities if r.unit == q.unit and _one_slot(q, r)]
-        if any(close(q.value, r.value, q.slot.approximate or r.slot.approximate) for r in slot):
+        approximate = [q.slot.approximate or r.slot.approximate for r in b.quantities]
+        if any(
+            close(q.value, r.value, approx) and (r in slot or r in near)
+            for r, approx in zip(b.quantities, approximate, strict=True)
+        ):
             same.append(q)
         elif slot:
             rivals.append((q, slot[0]))

@@ -37,7 +37,7 @@ _CAUSE_STATED = re.compile(
     r"because of|the result of|traced to)\b",
     re.IGNORECASE,
 )
-_UNSETTLED = re.compile(
+UNSETTLED = re.compile(  # "undetermined" wording, also read by claims.read
     r"\b(?:undetermined|unknown|unclear|under investigation|being investigated|"
     r"too early to (?:say|tell)|(?:not|yet to) (?:yet )?(?:been )?(?:determined|known|"
     r"established|confirmed|clear)|no (?:official )?cause)\b",
@@ -79,7 +79,7 @@ def incidents(text: str) -> set[str]:
 
 def cause(claim: str, other: str) -> str | None:
     """A cause stated by one sentence and called undetermined by the other, for one incident."""
-    a_unsettled, b_unsettled = bool(_UNSETTLED.search(claim)), bool(_UNSETTLED.search(other))
+    a_unsettled, b_unsettled = bool(UNSETTLED.search(claim)), bool(UNSETTLED.search(other))
     if a_unsettled == b_unsettled or not incidents(claim) & incidents(other):
         return None
     stated, unsettled = (other, claim) if a_unsettled else (claim, other)
