@@ -156,3 +156,34 @@ def eval_attribution(data_dir: Path, split: str, json_out: Path | None) -> None:
     click.echo(format_report(report))
     if json_out:
         json_out.write_text(json.dumps(report, indent=2))
+
+
+@evaluate.command(name="same-fact")
+@click.argument(
+    "data", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--json",
+    "json_out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the full report (with every pair newsdesk gets wrong) to this JSON file.",
+)
+@click.pass_obj
+def eval_same_fact(assistant: Assistant, data: Path | None, json_out: Path | None) -> None:
+    """The same fact in other words: short reports of one event by several newsrooms.
+
+    DATA is a clusters.jsonl (default: the development set in tests/data/same_fact). Reports
+    per-label precision and recall and accuracy for newsdesk's corroboration, the former
+    0.70-cosine gate and cosine bands, on the same pairs and embedder in one run.
+
+    Example: newsdesk eval same-fact
+    """
+    from assistant.evaluation.same_fact import DATA, format_report, run
+
+    try:
+        report = run(assistant.embedder, data or DATA, log=lambda m: click.echo(m, err=True))
+    except (FileNotFoundError, KeyError, ValueError) as e:
+        raise click.ClickException(str(e)) from e
+    click.echo(format_report(report))
+    if json_out:
+        json_out.write_text(json.dumps(report, indent=2))

@@ -13,18 +13,25 @@ determined"). Two sentences are then compared as a reader compares two reports o
 - ``related``: the same topic without a position on the claim;
 - ``unrelated``: neither.
 
+What a figure counts (its slot: unit, counted noun, event word, qualifiers) is read by
+``assistant.research.slots``; causes, damage and harm by ``assistant.research.states``. A
+comparison that rests on a slot rather than on wording is ``aligned``: it holds at any
+similarity, so two newsrooms' sentences on one fact meet however differently they are worded.
+
 Rules, not a model: docs/research-signals.md lists what they miss (paraphrases with no shared
-words, figures for different things that share a noun).
+words and no figure, figures with different scopes under one noun and one event word).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.engines.sentences import terms
 from assistant.language.lexicon import MONTHS, WEEKDAYS
+from assistant.research import states
+from assistant.research.slots import Slot, close, describe, same_slot, to_digits
 
 Outcome = Literal["agree", "conflict", "related", "unrelated"]
 
@@ -50,12 +57,6 @@ _NEGATION = re.compile(
     r"false|untrue|refuted|refutes|rejected|dismissed|ruled out)\b|n['’]t\b",
     re.IGNORECASE,
 )
-_UNDETERMINED = re.compile(
-    r"\b(?:undetermined|unknown|unclear|under investigation|being investigated|"
-    r"(?:not|yet to) (?:yet )?(?:been )?(?:determined|known|established|confirmed|clear)|"
-    r"no (?:official )?cause)\b",
-    re.IGNORECASE,
-)
 # Words that only report or qualify a claim: they never make two sentences say different things.
 _FRAME = frozenset(
     """said say says told report reported according official officials spokesman spokeswoman
@@ -71,6 +72,7 @@ _SAME_COUNT = [
     {"dollar", "usd"},
 ]
 _UNITS = {"$": "dollar", "£": "pound", "€": "euro"}
+_UNIT_NOUNS = {"dollar": "dollar", "pound": "pound", "euro": "euro", "percent": "%"}
 _NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?\b")
 _NOT_NAMES = (
     {m.capitalize() for m in MONTHS}
@@ -102,6 +104,7 @@ class Quantity:
     text: str
     unit: str  # "%", "dollar", ... or "" for a count
     counted: frozenset[str]  # normalised words just after (and just before) the figure
+    slot: Slot = field(default_factory=Slot)  # what it counts, read from the words around it
 
 
 @dataclass(frozen=True)
@@ -119,26 +122,32 @@ class Facts:
 
 @dataclass(frozen=True)
 class Comparison:
-    """How one sentence stands to another: the outcome and, for a conflict, why."""
+    """How one sentence stands to another: the outcome and, for a conflict, why.
+
+    ``aligned`` says the outcome rests on what the two sentences say (one slot of one event:
+    a figure, a cause, damage, harm, or the same statement), not on their surface similarity.
+    """
 
     outcome: Outcome
     reason: str | None = None
+    aligned: bool = False
 
 
 def read(sentence: str) -> Facts:
     """The facts of one sentence."""
-    spans = [(m.start(), m.end()) for m in re.finditer(r"\b(?:19|20)\d\d\b", sentence)]
+    digits = to_digits(sentence)  # "fourteen" -> "14": spans below are in this text
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\b(?:19|20)\d\d\b", digits)]
     day_spans = [
         m.span()
         for m in re.finditer(
             rf"\b(?:{'|'.join(MONTHS)})\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{'|'.join(MONTHS)})\b",
-            sentence,
+            digits,
             re.I,
         )
         if m.group(0)[0].isupper() or m.group(0)[0].isdigit()
     ]
     quantities = []
-    for m in _QUANTITY.finditer(sentence):
+    for m in _QUANTITY.finditer(digits):
         if any(s <= m.start("num") < e for s, e in spans + day_spans):
             continue  # a year or a date is not a figure
         raw = m.group("num").lower()
@@ -150,21 +159,30 @@ def read(sentence: str) -> Facts:
             continue
         if m.group("scale"):
             value *= _SCALE[m.group("scale").lower()]
+        slot = describe(digits, m.start(), m.end())
         unit = "%" if m.group("pct") else _UNITS.get(m.group("cur") or "", "")
-        after = " ".join(sentence[m.end() :].split()[:3])
-        before = " ".join(sentence[: m.start()].split()[-2:])
+        unit = unit or _UNIT_NOUNS.get(slot.noun, "")
+        after = " ".join(digits[m.end() :].split()[:3])
+        before = " ".join(digits[: m.start()].split()[-2:])
         counted = frozenset(_canonical(terms(after)) | _canonical(terms(before)))
-        quantities.append(Quantity(value, m.group(0).strip(), unit, counted))
-    names = frozenset(n.lower() for n in _NAME.findall(sentence) if n not in _NOT_NAMES)
+        quantities.append(Quantity(value, m.group(0).strip(), unit, counted, slot))
+    names = names_in(sentence)
     days = frozenset(" ".join(d.lower().replace(".", "").split()) for d in _day_words(sentence))
     return Facts(
         text=sentence,
         words=frozenset(_canonical(terms(_NEGATION.sub(" ", sentence))) - _FRAME),
         quantities=tuple(quantities),
         negations=len(_NEGATION.findall(sentence)),
-        undetermined=bool(_UNDETERMINED.search(sentence)),
+        undetermined=bool(states.UNSETTLED.search(sentence)),
         names=names,
         days=days,
+    )
+
+
+def names_in(text: str) -> frozenset[str]:
+    """The names in ``text`` (capitalised words not opening a sentence), lower-cased."""
+    return frozenset(
+        re.sub(r"[’']s$", "", n.lower()) for n in _NAME.findall(text) if n not in _NOT_NAMES
     )
 
 
@@ -201,31 +219,51 @@ def figures(a: Facts, b: Facts) -> tuple[list[Quantity], list[tuple[Quantity, Qu
     """Figures of ``a`` that ``b`` repeats for the same slot, and (a, b) pairs that differ."""
     same, rivals = [], []
     for q in a.quantities:
-        slot = [r for r in b.quantities if r.unit == q.unit and q.counted & r.counted]
-        if any(_close(q.value, r.value) for r in slot):
+        # the same value backs a claim under the words around it too ("30 troops" repeated
+        # verbatim); another value conflicts only for the same slot
+        near = [r for r in b.quantities if r.unit == q.unit and q.counted & r.counted]
+        slot = [r for r in b.quantities if r.unit == q.unit and _one_slot(q, r)]
+        approximate = [q.slot.approximate or r.slot.approximate for r in b.quantities]
+        if any(
+            close(q.value, r.value, approx) and (r in slot or r in near)
+            for r, approx in zip(b.quantities, approximate, strict=True)
+        ):
             same.append(q)
         elif slot:
             rivals.append((q, slot[0]))
     return same, rivals
 
 
-def _close(x: float, y: float) -> bool:
-    return abs(x - y) <= 0.005 * max(abs(x), abs(y))
+def _one_slot(q: Quantity, r: Quantity) -> bool:
+    if q.unit and not (q.slot.event or q.slot.noun or r.slot.event or r.slot.noun):
+        return bool(q.counted & r.counted)  # "$3 million" / "$5 million": the words around
+    return same_slot(q.slot, r.slot)
 
 
 def compare(claim: str | Facts, other: str | Facts, similarity: float) -> Comparison:
-    """How ``other`` stands to ``claim``, given their embedding similarity."""
+    """How ``other`` stands to ``claim``, given their embedding similarity.
+
+    The figures, the cause, damage and harm are compared by what the sentences say (slots),
+    whatever their similarity; the similarity only separates the same topic from unrelated
+    text and backs support for a claim without a figure.
+    """
     a = claim if isinstance(claim, Facts) else read(claim)
     b = other if isinstance(other, Facts) else read(other)
     overlap = shared(a, b)
-    if similarity < RELATED_SIMILARITY and overlap < SAME_POINT:
+    same, rivals = figures(a, b)
+    state = (
+        states.cause(a.text, b.text) or states.damage(a.text, b.text) or states.harm(a.text, b.text)
+    )
+    if similarity < RELATED_SIMILARITY and overlap < SAME_POINT and not (same or rivals or state):
         return Comparison("unrelated")
     if not same_event(a, b):
         return Comparison("related")
-    same, rivals = figures(a, b)
     if rivals and not same:
         q, r = rivals[0]
-        return Comparison("conflict", f"different figures: {_fmt(q)} here, {_fmt(r)} there")
+        reason = f"different figures: {_fmt(q)} here, {_fmt(r)} there"
+        return Comparison("conflict", reason, aligned=True)
+    if state:
+        return Comparison("conflict", state, aligned=True)
     near = overlap >= SAME_POINT / 2 and similarity >= RELATED_SIMILARITY
     if near and a.undetermined != b.undetermined:
         reason = (
@@ -233,15 +271,35 @@ def compare(claim: str | Facts, other: str | Facts, similarity: float) -> Compar
         )
         return Comparison("conflict", reason)
     point = overlap >= SAME_POINT and similarity >= RELATED_SIMILARITY
-    if point and (a.negations % 2) != (b.negations % 2):
-        return Comparison("conflict", "says the opposite")
+    if point and not same and (a.negations % 2) != (b.negations % 2):
+        # aligned when the negation falls on a word both say ("had not polluted" / "polluted")
+        both = a.words & b.words
+        aligned = bool((_negated(a.text) | _negated(b.text)) & both)
+        return Comparison("conflict", "says the opposite", aligned=aligned)
     if a.quantities and not same:
         return Comparison("related")  # a sentence without the figure cannot back it
-    if (a.negations % 2) != (b.negations % 2):
+    if not same and (a.negations % 2) != (b.negations % 2):
         return Comparison("related")  # opposite polarity on a different point: no support
-    if similarity >= AGREE_SIMILARITY or (same and point):
+    if same:
+        return Comparison("agree", aligned=True)  # the claim's figure, for the same slot
+    if similarity >= AGREE_SIMILARITY:
         return Comparison("agree")
     return Comparison("related")
+
+
+_AUXILIARY = frozenset(
+    "be been being have has had that any the a an yet to was were is are".split()
+)
+
+
+def _negated(sentence: str) -> set[str]:
+    """The content words a negation falls on: the first after "not", "no", "denied that"."""
+    out: set[str] = set()
+    for m in _NEGATION.finditer(sentence):
+        following = [w for w in sentence[m.end() :].split()[:4] if w.lower() not in _AUXILIARY]
+        if following:
+            out |= _canonical(terms(following[0]))
+    return out
 
 
 def _fmt(q: Quantity) -> str:

@@ -6,6 +6,8 @@ Two layers:
 1. the sentence rules of ``assistant.research.claims``: a sentence about the same event that
    gives the claim's slot another figure or the opposite polarity is a conflict, shown with its
    reason;
+   (a rule counts when the two sentences speak of one slot of one event, by what they say,
+   not by how similar they look: ``claims.Comparison.aligned``);
 2. where no rule fires, a small logistic regression over cheap features (similarities, shared
    words, rule counts, refuting and hedging words) trained on the FNC-1 train split
    (``studies/train_stance.py``; weights in ``stance_weights.json``) picks among corroborates,
@@ -25,13 +27,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Literal
 
 import numpy as np
 
 from assistant.research.claims import Comparison, Facts, Outcome, compare, figures, read, shared
 
 LABELS: tuple[Outcome, ...] = ("agree", "conflict", "related", "unrelated")
-RULE_CONFLICT_SIMILARITY = 0.70  # a rule conflict counts only on a sentence this close
+# A rule's outcome counts on a sentence that speaks of the same slot of the same event
+# (``Comparison.aligned``: the figure, the cause, damage, harm, the same statement) at any
+# similarity above a low floor; one that rests on surface similarity alone needs 0.70 (chosen on
+# FNC-1 train bodies, where long bodies full of numbers made a looser gate imprecise).
+ALIGNED_SIMILARITY = 0.15
+RULE_CONFLICT_SIMILARITY = 0.70
+Gate = Literal["slots", "cosine"]
 _REFUTE = re.compile(
     r"\b(?:fake|hoax|false|falsely|debunk\w*|den(?:y|ies|ied)|not true|fabricat\w*|untrue|"
     r"misleading|no evidence|baseless|satir\w*|myth|refut\w*|dismiss\w*|rejected|not real)\b",
@@ -137,8 +146,16 @@ def judge(
     sentences: Sequence[str | Facts],
     similarities: Sequence[float],
     weights: dict[str, np.ndarray | float] | None = None,
+    gate: Gate = "slots",
+    same_story: bool = True,
 ) -> Judgement:
-    """The stance of a report (its ``sentences``, with their similarity to the claim)."""
+    """The stance of a report (its ``sentences``, with their similarity to the claim).
+
+    ``gate="cosine"`` is the former rule, kept to measure against: a rule's conflict counts
+    only on a sentence with similarity >= 0.70, and the model speaks before any rule's support.
+    ``same_story=False`` (the two articles share no name: another town, another event) lets
+    only the former rule count.
+    """
     weights = weights or model()
     a = claim if isinstance(claim, Facts) else read(claim)
     facts = [s if isinstance(s, Facts) else read(s) for s in sentences]
@@ -148,17 +165,24 @@ def judge(
     p = probabilities(vector, weights)
     probs = tuple(round(float(x), 4) for x in p)
     ranked = sorted(range(len(facts)), key=lambda i: -similarities[i])
-    rule = [
-        i
-        for i in ranked
-        if comparisons[i].outcome == "conflict" and similarities[i] >= RULE_CONFLICT_SIMILARITY
-    ]
+
+    def counts(i: int) -> bool:
+        if gate == "slots" and same_story and comparisons[i].aligned:
+            return similarities[i] >= ALIGNED_SIMILARITY
+        return similarities[i] >= RULE_CONFLICT_SIMILARITY
+
+    rule = [i for i in ranked if comparisons[i].outcome == "conflict" and counts(i)]
     if rule:
         return Judgement("conflict", rule[0], comparisons[rule[0]].reason, probs)
     agreeing = [i for i in ranked if comparisons[i].outcome == "agree"]
+    # the claim's figure or statement, for the same slot: support, in any words
+    backed = [i for i in agreeing if gate == "slots" and same_story and comparisons[i].aligned]
     if p[1] >= float(weights["conflict_threshold"]):
         refuting = [i for i in ranked[:5] if _REFUTE.search(facts[i].text)]
-        return Judgement("conflict", (refuting or ranked)[0], "disputes it", probs)
+        if refuting or not backed:  # a report that repeats the figure and refutes nothing agrees
+            return Judgement("conflict", (refuting or ranked)[0], "disputes it", probs)
+    if backed:
+        return Judgement("agree", backed[0], None, probs)
     choice = LABELS[int(np.argmax([p[0], -1.0, p[2], p[3]]))]
     if choice == "agree" and a.quantities and not agreeing:
         choice = "related"  # a report without the figure cannot back a claim that has one
