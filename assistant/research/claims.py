@@ -31,7 +31,7 @@ from typing import Literal
 from assistant.engines.sentences import terms
 from assistant.language.lexicon import MONTHS, WEEKDAYS
 from assistant.research import states
-from assistant.research.slots import Slot, close, describe, same_slot, to_digits
+from assistant.research.slots import Slot, anchored, close, describe, same_slot, to_digits
 
 Outcome = Literal["agree", "conflict", "related", "unrelated"]
 
@@ -261,7 +261,7 @@ def compare(claim: str | Facts, other: str | Facts, similarity: float) -> Compar
     if rivals and not same:
         q, r = rivals[0]
         reason = f"different figures: {_fmt(q)} here, {_fmt(r)} there"
-        return Comparison("conflict", reason, aligned=True)
+        return Comparison("conflict", reason, aligned=anchored(q.slot, r.slot))
     if state:
         return Comparison("conflict", state, aligned=True)
     near = overlap >= SAME_POINT / 2 and similarity >= RELATED_SIMILARITY

@@ -240,6 +240,12 @@ def nouns_fit(a: str, b: str) -> bool:
     return person and "people" in (a, b)
 
 
+# Nouns that measure something of a holder (a person's years, a player's points) rather than
+# count the things of an event: "lived in Smyrna for 40 years" and "served for 20 years" are two
+# people's figures, so such a noun alone makes one slot only between close sentences.
+_HOLDER_MEASURES = frozenset("year month week day hour minute second point goal run time".split())
+
+
 def same_slot(a: Slot, b: Slot) -> bool:
     """Whether two figures (of the same unit) count one thing of one event."""
     if a.qualifiers != b.qualifiers or not nouns_fit(a.noun, b.noun):
@@ -248,6 +254,16 @@ def same_slot(a: Slot, b: Slot) -> bool:
         return a.event == b.event
     specific = a.noun and a.noun == b.noun and a.noun != "people"
     return bool(specific)
+
+
+def anchored(a: Slot, b: Slot) -> bool:
+    """Whether one slot rests on what is counted (holds at any similarity of the sentences).
+
+    An event word on both sides, or a counted noun, anchors it; a holder's measure alone
+    ("28 points", "40 years") does not: whose points or years they are is not read, so the
+    figures meet only in sentences close enough to be about one holder.
+    """
+    return bool(a.event and b.event) or a.noun not in _HOLDER_MEASURES
 
 
 def close(x: float, y: float, approximate: bool) -> bool:

@@ -127,3 +127,23 @@ def test_the_former_gate_ignores_what_the_slots_say() -> None:
     assert judge(FOURTEEN, sentences, similarities, gate="cosine").outcome != "conflict"
     # two articles that share no name tell two stories
     assert judge(FOURTEEN, sentences, similarities, same_story=False).outcome != "conflict"
+
+
+def test_a_holders_years_or_points_meet_only_in_close_sentences() -> None:
+    # research_eval's false conflicts: two players' points, two people's years (found there)
+    davis = (
+        "BOTTOM LINE: Delaware hosts the Princeton Tigers after Jyare Davis scored 28 points in "
+        "Delaware's 88-85 overtime loss to the Rider Broncs."
+    )
+    pierce = (
+        "BOTTOM LINE: Princeton hosts the Harvard Crimson after Caden Pierce scored 21 points in "
+        "Princeton's 84-82 win against the Delaware Fightin' Blue Hens."
+    )
+    assert judge(davis, [pierce], [0.59]).outcome != "conflict"
+    hosford = "Monica Hosford has lived in Smyrna for 40 years."
+    quimby = "Quimby served as an FBI special agent for 20 years, officials said."
+    assert judge(hosford, [quimby], [0.18]).outcome != "conflict"
+    rival = "Monica Hosford has lived in Smyrna for 20 years."  # the same holder, another value
+    verdict = judge(hosford, [rival], [0.93])
+    assert verdict.outcome == "conflict" and verdict.reason is not None
+    assert "40" in verdict.reason and "20" in verdict.reason
