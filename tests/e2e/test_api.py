@@ -261,7 +261,7 @@ def test_stats_show_where_the_library_is_only_to_token_holders(client: httpx.Cli
         anonymous = response.json()
         assert anonymous["home"] is None and anonymous["store"] is None
         assert operator["home"] not in response.text
-        assert anonymous["articles"] == operator["articles"] == 1
+        assert anonymous["articles"] == operator["articles"] >= 1  # the same counts
 
 
 def test_oversized_body_on_v1_has_openai_shape(client: httpx.Client, server: str) -> None:
