@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from assistant.errors import NotFound, translated
+from assistant.language.lexicon import counted
 from assistant.question.checks import check_urls
 from assistant.settings import Settings
 from assistant.uploads import AddTracker, clean_stale_uploads, upload_folder, uploaded_items
@@ -130,4 +131,4 @@ class Adding:
 
 def _unwritten(n: int, noun: str) -> str:
     """What a write that waited too long for the lock did not add."""
-    return f"Not added: the {n} {noun}{'' if n == 1 else 's'} of this request."
+    return f"Not added: the {counted(n, noun)} of this request."

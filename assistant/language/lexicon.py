@@ -18,6 +18,12 @@ MONTH_NAMES = "|".join(m.capitalize() for m in sorted(MONTHS, key=len, reverse=T
 WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
 WEEKDAY_NAMES = "|".join(calendar.day_name)
 
+
+def counted(n: int, noun: str) -> str:
+    """``n`` with ``noun`` in the singular or the plural: "1 article", "2,743 passages"."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 # Verbs that attribute words to someone ("said", "told", "argued"), every form news copy uses.
 SPEECH_VERBS = frozenset(
     """said says say told tells added adds warned warns claimed claims stated states noted notes

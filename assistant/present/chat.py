@@ -13,6 +13,7 @@ from typing import Any
 
 from assistant.conversations import Conversation
 from assistant.errors import AssistantError, NotIndexed, StillAdding
+from assistant.language.lexicon import counted
 from assistant.present.markdown import escape_markdown
 from assistant.service import Assistant, Stats
 from assistant.types import Answer, Filters
@@ -40,11 +41,6 @@ DELETE_LABEL = "Delete the selected article"
 CONFIRM_DELETE_CONVERSATION = "**Delete this conversation?** It cannot be brought back."
 RESULT_COLUMNS = ["file or input", "status", "title", "reason"]
 LIBRARY_COLUMNS = ["title", "outlet", "published", "passages", "id"]
-
-
-def counted(n: int, noun: str) -> str:
-    """``n`` with ``noun`` in the singular or the plural: "1 article", "2,743 passages"."""
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
 def library_line(stats: Stats) -> str:
