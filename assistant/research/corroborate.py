@@ -127,12 +127,13 @@ def weigh(
     """
     own, theirs = names
     same_story = not (own and theirs and not own & theirs)
-    verdict = judge(claim, sentences, similarities, gate=gate, same_story=same_story)
+    facts = [read(t) for t in sentences]  # read once, for the stance and for the rules
+    verdict = judge(claim, facts, similarities, gate=gate, same_story=same_story)
     if verdict.sentence is None or verdict.outcome == "unrelated":
         return "unrelated", None, None
     if verdict.outcome == "conflict":
         return "conflict", verdict.sentence, verdict.reason
-    rules = [compare(claim, t, x) for t, x in zip(sentences, similarities, strict=True)]
+    rules = [compare(claim, f, x) for f, x in zip(facts, similarities, strict=True)]
     backing = [
         i for i, c in enumerate(rules) if c.outcome == "agree" and (same_story or not c.aligned)
     ]
